@@ -1,0 +1,51 @@
+//! Command-line interface: the top-level parser and one `match`. Each subcommand lives in its own
+//! file with an `Args` struct (whose doc comments are the help text) and a `run` function; no
+//! business logic lives here.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+mod quarantine;
+mod sources;
+
+/// trawl: smuggling-risk graph analysis for export-control enforcement.
+#[derive(Debug, Parser)]
+#[command(name = "trawl", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The database option shared by every command that reads or writes the store.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// The trawl database (SQLite); created if missing.
+    #[arg(long, global = true, default_value = "trawl.db", env = "TRAWL_DB")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List quarantined rows: file, line, reason and the raw row.
+    Quarantine(quarantine::Args),
+    /// List ingested sources with their row counts.
+    Sources(sources::Args),
+}
+
+/// Parses the command line and runs the command. Returns the process exit code.
+///
+/// # Errors
+/// Any error of the command, for `main` to print.
+pub fn run() -> anyhow::Result<u8> {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = match cli.command {
+        Command::Quarantine(args) => quarantine::run(args, &mut out)?,
+        Command::Sources(args) => sources::run(args, &mut out)?,
+    };
+    out.flush()?;
+    Ok(code)
+}

@@ -1,0 +1,21 @@
+//! trawl — smuggling-risk graph analysis for export-control enforcement.
+//!
+//! The pipeline, in the order of the modules below:
+//!
+//! 1. [`ingest`] reads parties, relationships, shipments, the US Consolidated Screening List and
+//!    FollowTheMoney files into the [`store`], every row with its file and line, bad rows to the
+//!    quarantine.
+//! 2. resolve clusters records into entities; graph links them; score finds structuring
+//!    (issues 3–5 build these on the store).
+//!
+//! [`generate`] writes synthetic inputs with planted structuring networks and ground truth.
+//! The `trawl` binary ([`cli`]) is a thin layer over these modules.
+
+pub mod cli;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use model::{InputKind, PartyKind, Record, RelKind, Role};

@@ -1,0 +1,21 @@
+//! The `trawl` binary: parse arguments, run, map errors to exit codes
+//! (0 ok, 1 "risk found" where a command promises it, 2 error).
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match trawl::cli::run() {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            // A closed pipe (`trawl quarantine | head`) is success, not an error.
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("trawl: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
