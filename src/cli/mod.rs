@@ -7,7 +7,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod entity;
+mod eval_resolve;
+mod explain_match;
 mod quarantine;
+mod resolve;
 mod sources;
 
 /// trawl: smuggling-risk graph analysis for export-control enforcement.
@@ -28,8 +32,16 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Show an entity: its records with source file and line, and the merge evidence.
+    Entity(entity::Args),
+    /// Score the latest resolution against a truth CSV (pairwise, B-cubed, blocking recall).
+    EvalResolve(eval_resolve::Args),
+    /// Explain the comparison of two records feature by feature.
+    ExplainMatch(explain_match::Args),
     /// List quarantined rows: file, line, reason and the raw row.
     Quarantine(quarantine::Args),
+    /// Resolve records into entities (normalise, block, compare, cluster).
+    Resolve(resolve::Args),
     /// List ingested sources with their row counts.
     Sources(sources::Args),
 }
@@ -43,7 +55,11 @@ pub fn run() -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
+        Command::Entity(args) => entity::run(args, &mut out)?,
+        Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
+        Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
+        Command::Resolve(args) => resolve::run(args, &mut out)?,
         Command::Sources(args) => sources::run(args, &mut out)?,
     };
     out.flush()?;

@@ -176,11 +176,14 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
     let mut l = [MISSING; NF];
     let (sim, exact) = name_similarity(c, a, b);
     l[0] = if exact { 4 } else { graded(sim, &NAME_LEVELS) };
+    l[2] = opt_eq(&a.country, &b.country);
+    // Legal forms are chosen by jurisdiction: across two different countries they differ
+    // anyway, and counting that disagreement again on top of the country's would count one fact
+    // twice. So the legal form is compared only within a country (or when one is unknown).
     l[1] = match (a.legal, b.legal) {
-        (Some(x), Some(y)) => x.agreement(y),
+        (Some(x), Some(y)) if l[2] != 0 => x.agreement(y),
         _ => MISSING,
     };
-    l[2] = opt_eq(&a.country, &b.country);
     l[3] = match (a.city, b.city) {
         (Some(x), Some(y)) if x == y => 2,
         (Some(x), Some(y)) => {
@@ -339,13 +342,21 @@ impl Model {
                     }
                 }
             }
-            // M-step with the prior as pseudo-counts
+            // M-step with the prior as pseudo-counts. The name's m stays at the prior: it is the
+            // anchor that says which latent class is "the same party". Left free, EM drifts to
+            // whatever structure is strongest among candidate pairs — typically "same country
+            // and same legal form", which are correlated among non-matches too — and calls that
+            // the match class (the known failure of unsupervised Fellegi–Sunter under
+            // dependence). Every other m, every u and λ are learnt.
             let mut next = model.clone();
             next.lambda = (matches + a * prior.lambda) / (total as f64 + a);
             for f in 0..NF {
+                let anchored = f == 0;
                 let (sm, su): (f64, f64) = (mc[f].iter().sum(), uc[f].iter().sum());
                 for l in 0..mc[f].len() {
-                    next.m[f][l] = (mc[f][l] + a * prior.m[f][l]) / (sm + a);
+                    if !anchored {
+                        next.m[f][l] = (mc[f][l] + a * prior.m[f][l]) / (sm + a);
+                    }
                     next.u[f][l] = (uc[f][l] + a * prior.u[f][l]) / (su + a);
                 }
             }

@@ -433,7 +433,7 @@ fn canonical_of(spelling: &str) -> Option<&'static str> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NameParts {
     /// The name's words, folded, stop words and legal forms removed, common business words
-    /// abbreviated one way ("Technologies" → "tech").
+    /// spelled one way ("Technologies", "Tech" → "technology").
     pub tokens: Vec<String>,
     /// The legal form, if one was recognised.
     pub legal_form: Option<LegalForm>,
@@ -449,58 +449,54 @@ pub const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mme", "herr", "frau", "sheikh",
 ];
 
-/// Business words with several spellings, mapped to one. Plurals are folded first ("services"
-/// → "service"), so only the stems are listed.
+/// Business words with several spellings, mapped to the full word (so that a typo in the full
+/// word still lands near it). Plurals are folded first ("services" → "service"), so only the
+/// stems are listed.
 const BUSINESS_WORDS: &[(&str, &str)] = &[
-    ("technology", "tech"),
-    ("technologie", "tech"),
-    ("technological", "tech"),
-    ("techn", "tech"),
-    ("tecnologia", "tech"),
-    ("teknologi", "tech"),
-    ("international", "intl"),
-    ("internacional", "intl"),
-    ("internationale", "intl"),
-    ("inter", "intl"),
-    ("industry", "ind"),
-    ("industrial", "ind"),
-    ("industrie", "ind"),
-    ("indus", "ind"),
-    ("manufacturing", "mfg"),
-    ("manufacturer", "mfg"),
-    ("manufactory", "mfg"),
-    ("electronic", "elec"),
-    ("electronics", "elec"),
-    ("electrical", "elec"),
-    ("electric", "elec"),
-    ("engineering", "eng"),
-    ("engg", "eng"),
-    ("trading", "trade"),
-    ("trader", "trade"),
-    ("enterprise", "ent"),
-    ("service", "svc"),
-    ("svcs", "svc"),
-    ("system", "sys"),
-    ("solution", "soln"),
-    ("holding", "hldg"),
-    ("hldgs", "hldg"),
-    ("logistic", "logistics"),
-    ("logistik", "logistics"),
-    ("group", "grp"),
-    ("brother", "bros"),
-    ("national", "natl"),
-    ("development", "dev"),
-    ("management", "mgmt"),
-    ("investment", "invest"),
-    ("equipment", "equip"),
-    ("semiconductor", "semi"),
-    ("computer", "comp"),
-    ("computing", "comp"),
-    ("import", "imp"),
-    ("export", "exp"),
-    ("associate", "assoc"),
-    ("laboratory", "lab"),
-    ("laboratorie", "lab"),
+    ("tech", "technology"),
+    ("techn", "technology"),
+    ("technologie", "technology"),
+    ("technological", "technology"),
+    ("tecnologia", "technology"),
+    ("teknologi", "technology"),
+    ("intl", "international"),
+    ("int", "international"),
+    ("internacional", "international"),
+    ("internationale", "international"),
+    ("ind", "industry"),
+    ("indus", "industry"),
+    ("industrial", "industry"),
+    ("industrie", "industry"),
+    ("mfg", "manufacturing"),
+    ("manufacturer", "manufacturing"),
+    ("manufactory", "manufacturing"),
+    ("elec", "electronic"),
+    ("electronica", "electronic"),
+    ("electrical", "electric"),
+    ("eng", "engineering"),
+    ("engg", "engineering"),
+    ("trade", "trading"),
+    ("trader", "trading"),
+    ("ent", "enterprise"),
+    ("svc", "service"),
+    ("svcs", "service"),
+    ("sys", "system"),
+    ("hldg", "holding"),
+    ("hldgs", "holding"),
+    ("grp", "group"),
+    ("bros", "brother"),
+    ("natl", "national"),
+    ("mgmt", "management"),
+    ("equip", "equipment"),
+    ("semi", "semiconductor"),
+    ("computing", "computer"),
+    ("imp", "import"),
+    ("exp", "export"),
+    ("assoc", "associate"),
+    ("lab", "laboratory"),
+    ("labs", "laboratory"),
+    ("laboratorie", "laboratory"),
+    ("logistik", "logistic"),
 ];
 
 /// Reduces a folded word to the spelling shared by its variants: plural endings go ("ies" → "y",
@@ -538,7 +534,7 @@ fn business_words() -> &'static std::collections::HashMap<&'static str, &'static
 /// ```
 /// use trawl::resolve::normalize::split_name;
 /// let p = split_name("APEX TECHNOLOGY PTE. LIMITED");
-/// assert_eq!(p.tokens, ["apex", "tech"]);
+/// assert_eq!(p.tokens, ["apex", "technology"]);
 /// assert_eq!(p.legal_form.unwrap().0, "pte ltd");
 /// ```
 pub fn split_name(raw: &str) -> NameParts {
@@ -691,7 +687,7 @@ const ADDRESS_DROP: &[&str] = &["no", "nr", "number", "num", "and", "the", "of"]
 /// ```
 /// use trawl::resolve::normalize::address_tokens;
 /// assert_eq!(address_tokens("10 Anson Road, #05-12 International Plaza"),
-///            ["10", "anson", "rd", "05", "12", "intl", "plz"]);
+///            ["10", "anson", "rd", "05", "12", "international", "plz"]);
 /// ```
 pub fn address_tokens(raw: &str) -> Vec<String> {
     let folded = fold(raw);
@@ -724,9 +720,10 @@ pub fn postcode(raw: &str) -> Option<String> {
 }
 
 /// How many trailing digits of a phone number are compared. National significant numbers are
-/// mostly 9–10 digits, so the last 9 identify a line whether or not the country code or a
-/// trunk prefix ("0") was written, while two different lines rarely share them.
-pub const PHONE_DIGITS: usize = 9;
+/// 8 digits or more in most trading countries (SG, HK 8; MY, TH 9; US 10; CN 11), so the last 8
+/// identify a line whether or not the country code or a trunk prefix ("0") was written, and
+/// two different lines among candidate pairs (which already look alike) rarely share them.
+pub const PHONE_DIGITS: usize = 8;
 
 /// Normalises a phone number to its digits, international prefix ("+", "00") removed, and keeps
 /// the last [`PHONE_DIGITS`] digits as the comparable key. Numbers with fewer than 7 digits
@@ -735,7 +732,7 @@ pub const PHONE_DIGITS: usize = 9;
 /// ```
 /// use trawl::resolve::normalize::phone;
 /// assert_eq!(phone("+65 6123-4567"), phone("0065 (6) 123 4567"));
-/// assert_eq!(phone("+65 6123 4567").as_deref(), Some("561234567"));
+/// assert_eq!(phone("+65 6123 4567").as_deref(), Some("61234567"));
 /// ```
 pub fn phone(raw: &str) -> Option<String> {
     let raw = raw.split(['x', 'X']).next().unwrap_or(raw); // drop extensions
