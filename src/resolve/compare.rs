@@ -93,8 +93,33 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     {
         return 0.0;
     }
+    if !may_reach_fuzzy(sa.as_bytes(), sb.as_bytes()) {
+        return 0.0;
+    }
     let jw = strsim::jaro_winkler(sa, sb);
     if jw >= FUZZY_WORD { jw as f32 } else { 0.0 }
+}
+
+/// A cheap necessary condition for Jaro–Winkler ≥ [`FUZZY_WORD`] (0.9): Jaro's matching
+/// characters m are at most the common letters c (multiset intersection), so
+/// Jaro ≤ (c/|a| + c/|b| + 1)/3, and Winkler's prefix bonus adds at most 0.4 (1 − Jaro); so
+/// JW ≥ 0.9 needs Jaro ≥ 5/6, hence c/|a| + c/|b| ≥ 1.5. Skips most word pairs without
+/// running Jaro–Winkler.
+fn may_reach_fuzzy(a: &[u8], b: &[u8]) -> bool {
+    let mut counts = [0i16; 128];
+    for &x in a {
+        counts[(x & 0x7F) as usize] += 1;
+    }
+    let mut common = 0usize;
+    for &x in b {
+        let c = &mut counts[(x & 0x7F) as usize];
+        if *c > 0 {
+            *c -= 1;
+            common += 1;
+        }
+    }
+    let c = common as f64;
+    c / a.len() as f64 + c / b.len() as f64 >= 1.5
 }
 
 /// Weighted soft token overlap in [0, 1]: each word of either side is credited with its best
@@ -105,19 +130,32 @@ pub fn soft_overlap(v: &Vocab, x: &[u32], y: &[u32]) -> f32 {
     if x.is_empty() || y.is_empty() {
         return 0.0;
     }
-    let side = |x: &[u32], y: &[u32]| -> (f32, f32) {
+    // Best match of every word on each side, from one pass over the word pairs. Names longer
+    // than MAX_WORDS words are compared on their first MAX_WORDS (no real name is that long;
+    // the cap keeps the buffers on the stack).
+    const MAX_WORDS: usize = 16;
+    let (x, y) = (&x[..x.len().min(MAX_WORDS)], &y[..y.len().min(MAX_WORDS)]);
+    let (mut bx, mut by) = ([0.0f32; MAX_WORDS], [0.0f32; MAX_WORDS]);
+    for (i, &t) in x.iter().enumerate() {
+        for (j, &u) in y.iter().enumerate() {
+            let s = word_sim(v, t, u);
+            bx[i] = bx[i].max(s);
+            by[j] = by[j].max(s);
+        }
+    }
+    let side = |words: &[u32], best: &[f32]| -> (f32, f32) {
         let mut num = 0.0;
         let mut den = 0.0;
-        for &t in x {
+        for (k, &t) in words.iter().enumerate() {
             let w = v.weight[t as usize];
+            num += w * best[k];
             den += w;
-            let best = y.iter().map(|&u| word_sim(v, t, u)).fold(0.0f32, f32::max);
-            num += w * best;
         }
         (num, den)
     };
-    let (n1, d1) = side(x, y);
-    let (n2, d2) = side(y, x);
+    let (n1, d1) = side(x, &bx);
+    let (n2, d2) = side(y, &by);
+    // two-operand sums commute exactly, so the result is symmetric bit for bit
     (n1 + n2) / (d1 + d2)
 }
 
@@ -499,6 +537,34 @@ mod tests {
         assert!(name(0, 3) >= 2, "typo keeps the name close");
         assert!(name(0, 2) < 4);
         assert_eq!(name(0, 4), 0);
+    }
+
+    #[test]
+    fn prefilter_never_rejects_a_fuzzy_match() {
+        let words = [
+            "technology",
+            "tecnology",
+            "technolgy",
+            "apex",
+            "apexx",
+            "smith",
+            "smyth",
+            "zenith",
+            "zenit",
+            "international",
+            "internatinal",
+            "shenzhen",
+            "shenzen",
+            "global",
+            "golbal",
+        ];
+        for a in words {
+            for b in words {
+                if strsim::jaro_winkler(a, b) >= FUZZY_WORD {
+                    assert!(may_reach_fuzzy(a.as_bytes(), b.as_bytes()), "{a} {b}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -600,6 +600,8 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         let mut same_written: std::collections::HashSet<(u32, u32)> = Default::default();
+        // patterns repeat: spell each one out once
+        let mut evidence: HashMap<Pattern, String> = HashMap::new();
         for (&(a, b), p) in o.pairs.iter().zip(o.patterns) {
             let pr = o.prob[p];
             if pr < o.cfg.possible_threshold {
@@ -608,7 +610,10 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
             let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
             let (ea, eb) = (entity_of[a as usize], entity_of[b as usize]);
             let w = o.model.weight(*p);
-            let features = compare::evidence_string(o.model, *p);
+            let features = evidence
+                .entry(*p)
+                .or_insert_with(|| compare::evidence_string(o.model, *p))
+                .as_str();
             let forced = o.overrides.same.contains(&(a, b)) || o.overrides.same.contains(&(b, a));
             if ea == eb && (pr >= o.cfg.threshold || forced) {
                 let reason = if forced { "override" } else { "model" };

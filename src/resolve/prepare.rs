@@ -308,6 +308,11 @@ impl KindModel {
         for w in words {
             let p = *self.person.get(w).unwrap_or(&0) as f64;
             let o = *self.org.get(w).unwrap_or(&0) as f64;
+            if p + o == 0.0 {
+                // a word never seen with a known kind says nothing (with add-one smoothing it
+                // would otherwise favour the smaller class)
+                continue;
+            }
             lo += ((p + 1.0) / (self.n_person + self.vocab)).ln()
                 - ((o + 1.0) / (self.n_org + self.vocab)).ln();
         }
