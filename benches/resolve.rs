@@ -21,7 +21,7 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
     fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 < p
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
     }
 }
 
@@ -30,11 +30,24 @@ const SYL: &[&str] = &[
     "cor", "dex", "fin", "gal", "hex", "ion", "jun", "kel", "lum", "mar", "nov", "orb",
 ];
 const COMMON: &[&str] = &[
-    "Global", "International", "Technology", "Trading", "Electronics", "Logistics", "Systems",
-    "Holdings", "Pacific", "Digital", "Supply",
+    "Global",
+    "International",
+    "Technology",
+    "Trading",
+    "Electronics",
+    "Logistics",
+    "Systems",
+    "Holdings",
+    "Pacific",
+    "Digital",
+    "Supply",
 ];
 const FORMS: &[(&str, &[&str], &[&str])] = &[
-    ("SG", &["Singapore"], &["Pte Ltd", "PTE. LIMITED", "Private Limited"]),
+    (
+        "SG",
+        &["Singapore"],
+        &["Pte Ltd", "PTE. LIMITED", "Private Limited"],
+    ),
     ("MY", &["Kuala Lumpur", "Penang"], &["Sdn Bhd", "SDN. BHD."]),
     ("HK", &["Hong Kong"], &["Limited", "Co., Ltd."]),
     ("AE", &["Dubai"], &["FZE", "FZ-LLC"]),
@@ -58,7 +71,11 @@ fn make(n: usize, seed: u64) -> Vec<(String, String, String, String, String)> {
             }
             let w = if r.chance(0.3) { &word[..4] } else { word };
             let name = format!("{b} {w} {}", forms[r.below(forms.len())]);
-            let name = if r.chance(0.3) { name.to_uppercase() } else { name };
+            let name = if r.chance(0.3) {
+                name.to_uppercase()
+            } else {
+                name
+            };
             out.push((
                 name,
                 city.to_string(),
@@ -89,8 +106,16 @@ fn store(rows: &[(String, String, String, String, String)]) -> Connection {
             )
             .unwrap();
         for (i, (name, city, cc, addr, phone)) in rows.iter().enumerate() {
-            st.execute(params![i as i64 + 2, format!("B{i}"), name, city, cc, addr, phone])
-                .unwrap();
+            st.execute(params![
+                i as i64 + 2,
+                format!("B{i}"),
+                name,
+                city,
+                cc,
+                addr,
+                phone
+            ])
+            .unwrap();
         }
     }
     tx.commit().unwrap();
