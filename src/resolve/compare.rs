@@ -10,7 +10,9 @@
 //! λ are estimated from the candidate pairs themselves with expectation–maximisation (no labels
 //! needed), starting from documented weakly-informative priors that also act as
 //! [`PRIOR_STRENGTH`] pseudo-pairs, so tiny data sets and empty levels give finite, sensible
-//! weights. EM runs on the counts of distinct patterns (a few thousand), so it costs
+//! weights. One parameter block is held: the name's `m` stays at its prior, as the anchor that
+//! tells EM which latent class is "the same party" (see [`Model::estimate`]); the name's `u`,
+//! every other `m` and `u`, and λ are learnt. EM runs on the counts of distinct patterns (a few thousand), so it costs
 //! milliseconds whatever the number of pairs; counts are integers, so the result is the same for
 //! any thread count.
 //!
@@ -354,7 +356,10 @@ impl Model {
     }
 
     /// Estimates the model from the counts of distinct patterns (sorted by pattern) with EM,
-    /// starting from and regularised by `prior`.
+    /// starting from and regularised by `prior`. The name's `m` is not re-estimated: left free,
+    /// EM on candidate pairs settles on the strongest correlated structure — "same country and
+    /// same legal form" — as its match class and merges unrelated firms (measured: pairwise
+    /// precision 0.32 free vs 0.98 anchored on a messy synthetic set).
     pub fn estimate(patterns: &[(Pattern, u64)], prior: &Model) -> Model {
         let total: u64 = patterns.iter().map(|(_, n)| n).sum();
         let mut model = prior.clone();
