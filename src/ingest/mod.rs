@@ -102,6 +102,33 @@ pub fn ingest_file(
         None => &mut (),
     };
 
+    // Every reference ingest writes is to a row it has just written or looked up in the same
+    // transaction, so the per-row foreign-key checks (seven index probes per shipment) are
+    // redundant work; they are switched off for the file's transaction only (the pragma cannot
+    // change inside a transaction) and `tests/` checks `PRAGMA foreign_key_check` after ingest.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = ingest_source(conn, path, opts, sniffed, sha256, display);
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    result
+}
+
+/// Writes one sniffed, not yet ingested file in its transaction.
+fn ingest_source(
+    conn: &mut Connection,
+    path: &Path,
+    opts: &IngestOptions,
+    sniffed: Sniffed,
+    sha256: String,
+    display: String,
+) -> Result<FileSummary> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    let mut bar = progress_bar(opts.progress, len, &display);
+    let progress: &mut dyn Progress = match bar.as_mut() {
+        Some(bar) => bar,
+        None => &mut (),
+    };
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO sources (path, sha256, kind, ingested_at, rows_read, rows_accepted,
@@ -115,7 +142,7 @@ pub fn ingest_file(
     )?;
     let source = SourceId(tx.last_insert_rowid());
     let counts = {
-        let mut sink = sink::Sink::new(&tx, source, path, opts.strict);
+        let mut sink = sink::Sink::new(&tx, source, path, opts.strict)?;
         match (row_parser(sniffed.kind), sniffed.format) {
             (None, _) => ftm::read(path, &mut sink, progress)?,
             (Some(mut p), Format::Csv) => rows::read_csv(path, p.as_mut(), &mut sink, progress)?,

@@ -7,6 +7,7 @@
 //! be non-negative numbers; countries must be known.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::Result;
 use crate::ingest::parties::{countries, country_or_err};
@@ -66,10 +67,32 @@ const ROLE_BASE: usize = 11;
 const MENTION_CACHE_LIMIT: usize = 1 << 20;
 
 /// Parses shipment rows; shares records between identical mentions.
+///
+/// Mentions are keyed by the 128-bit XXH3 hash of their fields rather than the text itself: the
+/// map stays small and cache-friendly (this lookup runs up to six times per row), and two
+/// different mentions colliding is as unlikely as 2^-128 per pair.
 #[derive(Debug, Default)]
 pub struct ShipmentsParser {
-    mentions: HashMap<String, RecordId>,
-    key: String,
+    mentions: HashMap<u128, RecordId, BuildHasherDefault<PreHashed>>,
+    key: Vec<u8>,
+}
+
+/// The map's keys are already uniform hashes: use their low bits as they are.
+#[derive(Debug, Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
 }
 
 /// A party as named on a shipment, validated but not yet written.
@@ -122,10 +145,12 @@ impl ShipmentsParser {
     ) -> Result<RecordId> {
         self.key.clear();
         for part in [Some(m.name), m.address, m.country, m.party_ref] {
-            self.key.push_str(part.unwrap_or(""));
-            self.key.push('\u{1f}');
+            self.key
+                .extend_from_slice(part.unwrap_or_default().as_bytes());
+            self.key.push(0x1f);
         }
-        if let Some(id) = self.mentions.get(&self.key) {
+        let key = xxhash_rust::xxh3::xxh3_128(&self.key);
+        if let Some(id) = self.mentions.get(&key) {
             return Ok(*id);
         }
         let record = Record {
@@ -140,7 +165,7 @@ impl ShipmentsParser {
         if self.mentions.len() >= MENTION_CACHE_LIMIT {
             self.mentions.clear();
         }
-        self.mentions.insert(self.key.clone(), id);
+        self.mentions.insert(key, id);
         Ok(id)
     }
 }

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Transaction, params};
+use rusqlite::{Statement, Transaction, params};
 
 use crate::error::{Error, Result};
 use crate::model::{Origin, PartyKind, Record, RecordId, SourceId};
@@ -64,9 +64,27 @@ pub struct RowCounts {
     pub shipments: u64,
 }
 
+const INSERT_RECORD: &str = "INSERT INTO records (source_id, line, origin, source_key, kind, name,
+        aliases, address, city, postcode, country, phone, email, website, registration_id,
+        incorporated, dob, nationality, list_source, programs, party_ref, attrs)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+        ?20, ?21, ?22)";
+
+const INSERT_SHIPMENT: &str = "INSERT INTO shipments (source_id, line, shipment_key, date,
+        shipper_record, consignee_record, notify_record, end_user_record, forwarder_record,
+        payer_record, origin_country, destination_country, transit_countries, hs_code, product,
+        description, quantity, value_usd, order_ref, attrs)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+        ?20)";
+
 /// Writes one file's rows inside its transaction.
+///
+/// The two hot statements are prepared once and held here: `prepare_cached` would hash and
+/// compare the SQL text on every row.
 pub struct Sink<'t> {
     tx: &'t Transaction<'t>,
+    insert_record: Statement<'t>,
+    insert_shipment: Statement<'t>,
     source: SourceId,
     path: PathBuf,
     strict: bool,
@@ -76,14 +94,24 @@ pub struct Sink<'t> {
 
 impl<'t> Sink<'t> {
     /// A sink writing rows of `source` (already inserted) within `tx`.
-    pub fn new(tx: &'t Transaction<'t>, source: SourceId, path: &Path, strict: bool) -> Self {
-        Sink {
+    ///
+    /// # Errors
+    /// [`Error::Db`] if the statements cannot be prepared.
+    pub fn new(
+        tx: &'t Transaction<'t>,
+        source: SourceId,
+        path: &Path,
+        strict: bool,
+    ) -> Result<Self> {
+        Ok(Sink {
             tx,
+            insert_record: tx.prepare(INSERT_RECORD)?,
+            insert_shipment: tx.prepare(INSERT_SHIPMENT)?,
             source,
             path: path.to_owned(),
             strict,
             counts: RowCounts::default(),
-        }
+        })
     }
 
     /// The transaction, for readers that need a lookup (relationship endpoints).
@@ -128,14 +156,7 @@ impl<'t> Sink<'t> {
     /// # Errors
     /// [`Error::Db`].
     pub fn record(&mut self, origin: Origin, line: u64, r: &Record) -> Result<RecordId> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO records (source_id, line, origin, source_key, kind, name, aliases, address,
-                 city, postcode, country, phone, email, website, registration_id, incorporated, dob,
-                 nationality, list_source, programs, party_ref, attrs)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22)",
-        )?;
-        stmt.execute(params![
+        self.insert_record.execute(params![
             self.source.0,
             line as i64,
             origin.as_str(),
@@ -195,37 +216,28 @@ impl<'t> Sink<'t> {
     /// [`Error::Db`].
     pub fn shipment(&mut self, line: u64, s: &ShipmentRow<'_>) -> Result<()> {
         let id = |r: Option<RecordId>| r.map(|r| r.0);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO shipments (source_id, line, shipment_key, date, shipper_record,
-                     consignee_record, notify_record, end_user_record, forwarder_record,
-                     payer_record, origin_country, destination_country, transit_countries,
-                     hs_code, product, description, quantity, value_usd, order_ref, attrs)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                     ?17, ?18, ?19, ?20)",
-            )?
-            .execute(params![
-                self.source.0,
-                line as i64,
-                s.key,
-                s.date,
-                id(s.shipper),
-                id(s.consignee),
-                id(s.notify),
-                id(s.end_user),
-                id(s.forwarder),
-                id(s.payer),
-                s.origin_country,
-                s.destination_country,
-                s.transit_countries,
-                s.hs_code,
-                s.product,
-                s.description,
-                s.quantity,
-                s.value_usd,
-                s.order_ref,
-                s.attrs
-            ])?;
+        self.insert_shipment.execute(params![
+            self.source.0,
+            line as i64,
+            s.key,
+            s.date,
+            id(s.shipper),
+            id(s.consignee),
+            id(s.notify),
+            id(s.end_user),
+            id(s.forwarder),
+            id(s.payer),
+            s.origin_country,
+            s.destination_country,
+            s.transit_countries,
+            s.hs_code,
+            s.product,
+            s.description,
+            s.quantity,
+            s.value_usd,
+            s.order_ref,
+            s.attrs
+        ])?;
         self.counts.shipments += 1;
         Ok(())
     }
