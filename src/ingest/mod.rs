@@ -93,15 +93,6 @@ pub fn ingest_file(
             },
         });
     }
-    let len = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    let mut bar = progress_bar(opts.progress, len, &display);
-    let progress: &mut dyn Progress = match bar.as_mut() {
-        Some(bar) => bar,
-        None => &mut (),
-    };
-
     // Every reference ingest writes is to a row it has just written or looked up in the same
     // transaction, so the per-row foreign-key checks (seven index probes per shipment) are
     // redundant work; they are switched off for the file's transaction only (the pragma cannot
