@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod demo;
 mod ingest;
 mod quarantine;
 mod sources;
@@ -35,6 +36,8 @@ enum Command {
     Quarantine(quarantine::Args),
     /// List ingested sources with their row counts.
     Sources(sources::Args),
+    /// Ingest sample-data into a throwaway database and run every stage, printing what it found.
+    Demo(demo::Args),
 }
 
 /// Parses the command line and runs the command. Returns the process exit code.
@@ -49,6 +52,7 @@ pub fn run() -> anyhow::Result<u8> {
         Command::Ingest(args) => ingest::run(args, &mut out)?,
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
         Command::Sources(args) => sources::run(args, &mut out)?,
+        Command::Demo(args) => demo::run(args, &mut out)?,
     };
     out.flush()?;
     Ok(code)
