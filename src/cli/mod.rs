@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod generate;
 mod quarantine;
 mod sources;
 
@@ -28,6 +29,8 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write synthetic inputs with planted structuring networks and ground truth.
+    Generate(generate::Args),
     /// List quarantined rows: file, line, reason and the raw row.
     Quarantine(quarantine::Args),
     /// List ingested sources with their row counts.
@@ -43,6 +46,7 @@ pub fn run() -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
+        Command::Generate(args) => generate::run(args, &mut out)?,
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
         Command::Sources(args) => sources::run(args, &mut out)?,
     };
