@@ -264,3 +264,222 @@ impl<W: Write> Write for CountingWriter<W> {
         self.inner.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    fn small(seed: u64) -> GenerateConfig {
+        let mut cfg = GenerateConfig::new(seed, 600, 4_000);
+        cfg.people = 900;
+        cfg
+    }
+
+    fn read_all(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for name in [
+            "parties.csv",
+            "relationships.csv",
+            "shipments.csv",
+            "screening.csv",
+            "entities.ftm.json",
+            "truth/records.csv",
+            "truth/networks.json",
+        ] {
+            files.insert(name.to_string(), std::fs::read(dir.join(name)).unwrap());
+        }
+        files
+    }
+
+    #[test]
+    fn same_seed_same_bytes_other_seed_other_bytes() {
+        let (a, b, c) = (
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+        );
+        let sa = generate(&small(7), a.path()).unwrap();
+        let sb = generate(&small(7), b.path()).unwrap();
+        generate(&small(8), c.path()).unwrap();
+        assert_eq!(sa, sb);
+        let (fa, fb, fc) = (read_all(a.path()), read_all(b.path()), read_all(c.path()));
+        for (name, bytes) in &fa {
+            assert_eq!(bytes, &fb[name], "{name} differs between runs of one seed");
+            assert_ne!(bytes, &fc[name], "{name} identical for two seeds");
+        }
+    }
+
+    #[test]
+    fn truth_covers_every_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let summary = generate(&small(3), dir.path()).unwrap();
+        let mut truth = BTreeMap::new();
+        let mut r = csv::Reader::from_path(dir.path().join("truth/records.csv")).unwrap();
+        for row in r.records() {
+            let row = row.unwrap();
+            assert!(
+                truth
+                    .insert(row[0].to_string(), row[1].to_string())
+                    .is_none(),
+                "duplicate truth key {}",
+                &row[0]
+            );
+        }
+        assert_eq!(truth.len() as u64, summary.truth_records);
+        let mut expected = BTreeSet::new();
+        let mut r = csv::Reader::from_path(dir.path().join("parties.csv")).unwrap();
+        assert_eq!(r.headers().unwrap().len(), 15);
+        for row in r.records() {
+            expected.insert(row.unwrap()[0].to_string());
+        }
+        let mut r = csv::Reader::from_path(dir.path().join("screening.csv")).unwrap();
+        assert_eq!(r.headers().unwrap().len(), 28);
+        for row in r.records() {
+            let row = row.unwrap();
+            assert_eq!(row.len(), 28);
+            assert!(!row[1].is_empty());
+            assert!(
+                expected.insert(row[1].to_string()),
+                "entity_number {} not unique",
+                &row[1]
+            );
+        }
+        let ftm = std::fs::read_to_string(dir.path().join("entities.ftm.json")).unwrap();
+        for line in ftm.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            if matches!(
+                v["schema"].as_str(),
+                Some("Company" | "Person" | "Organization" | "LegalEntity")
+            ) {
+                expected.insert(v["id"].as_str().unwrap().to_string());
+            }
+        }
+        let mut r = csv::Reader::from_path(dir.path().join("shipments.csv")).unwrap();
+        let h = r.headers().unwrap().clone();
+        assert_eq!(h.len(), 26);
+        for row in r.records() {
+            let row = row.unwrap();
+            for (role, col) in [
+                ("shipper", 2),
+                ("consignee", 5),
+                ("notify", 8),
+                ("end_user", 11),
+                ("forwarder", 14),
+                ("payer", 15),
+            ] {
+                if !row[col].is_empty() {
+                    expected.insert(format!("{}:{role}", &row[0]));
+                }
+            }
+        }
+        let keys: BTreeSet<String> = truth.keys().cloned().collect();
+        assert_eq!(keys, expected);
+        // Relationships refer to parties.
+        let mut r = csv::Reader::from_path(dir.path().join("relationships.csv")).unwrap();
+        for row in r.records() {
+            let row = row.unwrap();
+            assert!(truth.contains_key(&row[0]) && truth.contains_key(&row[1]));
+        }
+    }
+
+    #[test]
+    fn fronts_stay_under_threshold_and_networks_exceed_it() {
+        let cfg = small(5);
+        let mut world = world::World::new(cfg.seed, cfg.companies, cfg.people);
+        let plan = networks::plant(
+            &mut world,
+            networks::PlantConfig {
+                networks: cfg.networks,
+                threshold: cfg.threshold_tpp,
+                first_year: 2023,
+                years: 3,
+            },
+        );
+        assert!(plan.networks.len() >= 3);
+        // TPP per (consignee, calendar year) over every planned line.
+        let mut per: BTreeMap<(u32, i32), u64> = BTreeMap::new();
+        let mut per_net = vec![0u64; plan.networks.len()];
+        for p in &plan.planned {
+            let tpp = products::PRODUCTS[p.product].tpp * p.quantity;
+            *per.entry((p.consignee, calendar::year_of(p.date)))
+                .or_default() += tpp;
+            if let networks::Owner::Network { net, .. } = p.owner {
+                per_net[net as usize] += tpp;
+                assert_eq!(calendar::year_of(p.date), plan.networks[net as usize].year);
+            }
+        }
+        for (n, net) in plan.networks.iter().enumerate() {
+            assert!((3..=12).contains(&net.fronts.len()));
+            for f in &net.fronts {
+                for y in 2023..=2025 {
+                    let t = per.get(&(f.company, y)).copied().unwrap_or(0);
+                    assert!(
+                        t < cfg.threshold_tpp,
+                        "front {} of network {n} at {t} TPP in {y}",
+                        f.company
+                    );
+                }
+            }
+            assert!(
+                per_net[n] > cfg.threshold_tpp * 3 / 2,
+                "network {n} totals only {}",
+                per_net[n]
+            );
+            assert!(!net.links.is_empty());
+        }
+        for d in &plan.decoys {
+            if d.kind == "unrelated_sub_threshold_buyers" {
+                for m in &d.members {
+                    let world::Node::Company(c) = *m else {
+                        panic!("company expected")
+                    };
+                    assert!(
+                        per.iter()
+                            .filter(|(k, _)| k.0 == c)
+                            .all(|(_, &t)| t < cfg.threshold_tpp)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shipment_spellings_vary_but_truth_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        generate(&small(11), dir.path()).unwrap();
+        let mut truth = BTreeMap::new();
+        for row in csv::Reader::from_path(dir.path().join("truth/records.csv"))
+            .unwrap()
+            .records()
+        {
+            let row = row.unwrap();
+            truth.insert(row[0].to_string(), row[1].to_string());
+        }
+        let mut names: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for row in csv::Reader::from_path(dir.path().join("shipments.csv"))
+            .unwrap()
+            .records()
+        {
+            let row = row.unwrap();
+            let cluster = &truth[&format!("{}:consignee", &row[0])];
+            names
+                .entry(cluster.clone())
+                .or_default()
+                .insert(row[5].to_string());
+        }
+        let multi = names.values().filter(|s| s.len() > 1).count();
+        assert!(
+            multi * 4 > names.len(),
+            "{multi} of {} consignees spelled more than one way",
+            names.len()
+        );
+    }
+
+    #[test]
+    fn rejects_too_small_worlds() {
+        let cfg = GenerateConfig::new(1, 20, 10);
+        assert!(matches!(cfg.validate(), Err(Error::Config { .. })));
+    }
+}

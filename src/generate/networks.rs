@@ -434,6 +434,16 @@ fn plant_network(world: &mut World, rng: &mut Rng, n: u16, cfg: PlantConfig) -> 
                         *d = base.descs[0];
                     }
                 }
+                if name.descs == base.descs {
+                    // Near-identical, never identical: one word more.
+                    let extra = *rng.pick(&[2u8, 3, 8, 31]);
+                    if !name.descs.contains(&extra) {
+                        name.descs.push(extra);
+                    } else {
+                        name.descs.truncate(1);
+                        name.descs.push(17);
+                    }
+                }
             }
             links.push(Link {
                 kind: LinkKind::SimilarName,
@@ -952,7 +962,8 @@ mod tests {
         for _ in 0..500 {
             let target = rng.range(1_000_000, 26_000_000);
             let tpp = *rng.pick(&[2_368u64, 15_832, 126_656, 288_000]);
-            let qs = split_quantities(&mut rng, target, tpp, rng.range(1, 30) as usize);
+            let orders = rng.range(1, 30) as usize;
+            let qs = split_quantities(&mut rng, target, tpp, orders);
             assert!(qs.iter().sum::<u64>() * tpp <= target);
             assert!(qs.iter().all(|&q| q > 0));
         }

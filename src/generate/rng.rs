@@ -42,7 +42,12 @@ impl Rng {
             splitmix64(&mut st),
             splitmix64(&mut st),
         ];
-        Rng { s }
+        let mut rng = Rng { s };
+        // Warm up: the first outputs of nearby seeds are less independent than later ones.
+        for _ in 0..4 {
+            rng.next_u64();
+        }
+        rng
     }
 
     /// An independent generator for (`seed`, `stream`, `index`): the same triple always gives the

@@ -438,9 +438,3 @@ impl Row {
         Ok(mentions)
     }
 }
-
-/// Whether a company is a transliterated-script company (for tests).
-#[cfg(test)]
-pub fn is_native_script(c: &Company) -> bool {
-    c.name.script != Script::Latin
-}

@@ -217,8 +217,12 @@ fn email_for(rng: &mut Rng, name: &CompanyName, tld: &str) -> String {
 /// Builds a company of `country` doing `business` with role `role` from `rng`.
 pub fn make_company(rng: &mut Rng, country: usize, business: Business, role: Role) -> Company {
     let code = COUNTRIES[country].code;
-    let name = CompanyName::random(rng, code, business);
+    let mut name = CompanyName::random(rng, code, business);
     let addr = Address::random(rng, country);
+    if name.region.is_some() {
+        // Chinese names carry the registration city; keep it the address's city.
+        name.region = Some(addr.city);
+    }
     let incorporated = established(rng);
     let email = email_for(rng, &name, COUNTRIES[country].tld);
     Company {
@@ -287,10 +291,7 @@ impl World {
             } else {
                 rng.weighted(&weights)
             };
-            let dob = rng.range(
-                days_from_civil(1950, 1, 1) as u64,
-                days_from_civil(2000, 12, 31) as u64,
-            ) as i32;
+            let dob = days_from_civil(1950, 1, 1) + rng.below(51 * 365) as i32;
             ps.push(Person {
                 name: PersonName::random(&mut rng, COUNTRIES[nationality].code),
                 country: country as u16,
@@ -445,6 +446,18 @@ impl World {
                 }
             } else if rng.chance(0.5) && name.descs.len() > 1 {
                 name.descs.pop();
+            }
+            if name.canonical() == self.companies[a].name.canonical() {
+                // Registries refuse identical names in one jurisdiction; elsewhere keep "same
+                // name, other country" as a hard negative too.
+                if name.country == self.companies[a].name.country {
+                    let extra = *rng.pick(&[2u8, 3, 8]);
+                    if name.descs.contains(&extra) {
+                        name.descs.retain(|&d| d != extra);
+                    } else {
+                        name.descs.push(extra);
+                    }
+                }
             }
             self.companies[b].name = name;
             self.similar_pairs.push((a as u32, b as u32));
