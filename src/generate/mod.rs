@@ -209,9 +209,7 @@ pub fn generate(cfg: &GenerateConfig, out: &Path) -> Result<GenerateSummary> {
     let stats = shipments::write(
         &world,
         &plan,
-        cfg.shipments,
-        cfg.first_year,
-        cfg.years,
+        cfg,
         &out.join("shipments.csv"),
         &mut truth,
         &truth_path,

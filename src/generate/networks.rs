@@ -720,7 +720,8 @@ fn plan_network_orders(
         rng.uniform(0.15, 0.6)
     };
     let shippers: Vec<u32> = (0..rng.range(1, 3)).map(|_| *rng.pick(exporters)).collect();
-    let transit_hub = places::country(*rng.pick(HUBS));
+    let hub = *rng.pick(HUBS);
+    let transit_hub = places::country(hub);
     for (fi, front) in net.fronts.iter().enumerate() {
         let c = &world.companies[front.company as usize];
         let (start, end) = days_in_window(rng, net.year);

@@ -311,6 +311,17 @@ fn days_after(start: Option<i32>, rng: &mut Rng) -> i32 {
 pub fn choose_listed(world: &mut World, plan: &Plan) {
     let mut rng = Rng::derive(world.seed, stream::LIST, 0);
     let mut ben_owners = Vec::new();
+    let mut is_ben = vec![false; world.companies.len()];
+    for net in &plan.networks {
+        is_ben[net.beneficiary as usize] = true;
+    }
+    for r in &world.rels {
+        if let (Node::Person(p), Node::Company(c), RelKind::Owner) = (r.from, r.to, r.kind) {
+            if is_ben[c as usize] {
+                ben_owners.push(p);
+            }
+        }
+    }
     for net in &plan.networks {
         if rng.chance(0.6) {
             world.companies[net.beneficiary as usize].listed = true;
@@ -320,13 +331,6 @@ pub fn choose_listed(world: &mut World, plan: &Plan) {
         }
         for f in &net.fronts {
             world.companies[f.company as usize].listed |= rng.chance(0.04);
-        }
-        for r in &world.rels {
-            if r.to == Node::Company(net.beneficiary) && r.kind == RelKind::Owner {
-                if let Node::Person(p) = r.from {
-                    ben_owners.push(p);
-                }
-            }
         }
     }
     for p in ben_owners {
@@ -490,7 +494,7 @@ pub fn write_screening(
                     year_of(listed_on) - 1935,
                     rng.range(1_000, 99_999)
                 );
-                f[10].push_str("Y");
+                f[10].push('Y');
                 f[11].push_str("For all items subject to the EAR. (See §744.11 of the EAR).");
                 f[12].push_str(
                     [

@@ -753,7 +753,9 @@ impl Address {
             let (kind, abbrs) = BUILDING_KINDS[b % BUILDING_KINDS.len()];
             out.push_str(BUILDINGS[b / BUILDING_KINDS.len() % BUILDINGS.len()]);
             out.push(' ');
-            out.push_str(if v(0.5, rng) { *rng.pick(abbrs) } else { kind });
+            let abbr = *rng.pick(abbrs);
+            let word = if v(0.5, rng) { abbr } else { kind };
+            out.push_str(word);
             out.push_str(", ");
         }
         let _ = write!(out, "{}", self.number);
@@ -792,7 +794,8 @@ impl Address {
             out.push_str(", ");
             out.push_str(self.city());
         }
-        if !self.postcode.is_empty() && !(variant && rng.chance(0.3)) {
+        let drop_postcode = variant && rng.chance(0.3);
+        if !self.postcode.is_empty() && !drop_postcode {
             out.push(' ');
             out.push_str(&self.postcode);
         }

@@ -12,13 +12,15 @@ use std::path::Path;
 
 use crate::{Error, Result};
 
+use super::GenerateConfig;
+
 use super::calendar::{days_from_civil, push_iso};
 use super::names::Script;
 use super::networks::{Owner, Plan, Planned, order_ref, unit_price};
 use super::places::{COUNTRIES, country_spelling};
 use super::products::{self, Class, PRODUCTS};
 use super::rng::Rng;
-use super::world::{Company, HUBS, Role, World, stream};
+use super::world::{HUBS, Role, World, stream};
 
 /// The header of shipments.csv.
 pub const HEADER: [&str; 26] = [
@@ -165,7 +167,7 @@ pub struct ShipmentStats {
     pub decoy_ids: Vec<Vec<String>>,
 }
 
-/// Writes `rows` shipment lines (at least every planned line) to `path`, and the truth of
+/// Writes `cfg.shipments` lines (at least every planned line) over `cfg.years` years to `path`, and the truth of
 /// every mention to `truth`.
 ///
 /// # Errors
@@ -173,13 +175,12 @@ pub struct ShipmentStats {
 pub fn write(
     world: &World,
     plan: &Plan,
-    rows: u64,
-    first_year: i32,
-    years: i32,
+    cfg: &GenerateConfig,
     path: &Path,
     truth: &mut dyn Write,
     truth_path: &Path,
 ) -> Result<ShipmentStats> {
+    let (rows, first_year, years) = (cfg.shipments, cfg.first_year, cfg.years);
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut w = csv::WriterBuilder::new()
         .buffer_capacity(1 << 20)
@@ -286,7 +287,8 @@ fn background_order(world: &World, pools: &Pools, rng: &mut Rng, date: i32) -> P
     let origin = world.companies[shipper as usize].country;
     let big = &pools.big_forwarders;
     let transit = if rng.chance(0.25) {
-        let h = super::places::country(*rng.pick(HUBS)) as u16;
+        let hub = *rng.pick(HUBS);
+        let h = super::places::country(hub) as u16;
         (h != cc && h != origin).then_some(h)
     } else {
         None
@@ -391,7 +393,8 @@ impl Row {
                 }
             }
             mentions += 1;
-            writeln!(truth, "{id}:{role},{}", Company::cluster(c as usize))
+            // Same format as `Company::cluster`, without allocating per mention.
+            writeln!(truth, "{id}:{role},C{c:06}")
         };
         mention(f, "shipper", Some(p.shipper), 2, Some(3), Some(4), rng, sp)?;
         mention(
@@ -417,7 +420,8 @@ impl Row {
         match p.misdeclared {
             Some(k) => {
                 let (name, desc) = products::MISDECLARED[k as usize];
-                f[20].push_str(*rng.pick(products::MISDECLARED_HS));
+                let hs = *rng.pick(products::MISDECLARED_HS);
+                f[20].push_str(hs);
                 f[21].push_str(name);
                 f[22].push_str(desc);
             }
@@ -428,8 +432,10 @@ impl Row {
                 } else {
                     f[20].push_str(hs);
                 }
-                f[21].push_str(*rng.pick(prod.names));
-                f[22].push_str(*rng.pick(prod.descriptions));
+                let name = *rng.pick(prod.names);
+                f[21].push_str(name);
+                let desc = *rng.pick(prod.descriptions);
+                f[22].push_str(desc);
             }
         }
         let _ = write!(f[23], "{}", p.quantity);

@@ -329,7 +329,8 @@ impl World {
                 .count();
             for _ in have..min {
                 let slot = self.free_slot(&mut rng);
-                let country = places::country(*rng.pick(countries));
+                let code = *rng.pick(countries);
+                let country = places::country(code);
                 self.companies[slot] = make_company(&mut rng, country, business, role);
             }
         }
