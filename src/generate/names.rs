@@ -563,19 +563,25 @@ impl CompanyName {
                 (translit(&native, 0), translit(&native, 1), native, None)
             }
             Script::Latin => {
-                let brand = if rng.chance(0.3) {
-                    (*rng.pick(LAT_WORD)).to_string()
-                } else if rng.chance(0.15) {
-                    format!(
-                        "{}{}{}",
-                        rng.pick(LAT_PRE),
-                        rng.pick(LAT_SUF),
-                        rng.pick(LAT_SUF)
-                    )
+                let (brand, alt) = if rng.chance(0.3) {
+                    // "Golden Bridge" / "Goldenbridge"; single words have no alternative.
+                    let w = *rng.pick(LAT_WORD);
+                    (w.to_string(), w.replace(' ', ""))
                 } else {
-                    format!("{}{}", rng.pick(LAT_PRE), rng.pick(LAT_SUF))
+                    // Invented brands: "Sigmabridge" / "Sigma Bridge" (or "Sigma-Bridge").
+                    let pre = *rng.pick(LAT_PRE);
+                    let mut sufs = vec![*rng.pick(LAT_SUF)];
+                    if rng.chance(0.15) {
+                        let s2 = *rng.pick(LAT_SUF);
+                        sufs.push(s2);
+                    }
+                    let tail: String = sufs.concat();
+                    let sep = if rng.chance(0.8) { " " } else { "-" };
+                    (
+                        format!("{pre}{tail}"),
+                        format!("{pre}{sep}{}", capitalise(&tail)),
+                    )
                 };
-                let alt = split_camel(&brand);
                 (brand, alt, String::new(), None)
             }
         };
@@ -875,32 +881,6 @@ fn finish_case(out: &mut String, start: usize, style: &Style) {
         s = s.to_lowercase();
     }
     out.push_str(&s);
-}
-
-/// "Goldenbridge" → "Golden Bridge"; "Apextek" → "Apex Tek"? Only where the brand was composed
-/// of capitalised parts; otherwise the brand as is, upper-cased first letter kept.
-fn split_camel(s: &str) -> String {
-    if s.contains(' ') {
-        return s.replace(' ', "");
-    }
-    let mut out = String::with_capacity(s.len() + 2);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && c.is_uppercase() {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    if out == s {
-        // Hyphenate invented two-part brands the way some documents do.
-        let mid = s
-            .char_indices()
-            .nth(s.chars().count() / 2)
-            .map_or(0, |x| x.0);
-        if mid > 2 {
-            return format!("{}-{}", &s[..mid], s[mid..].to_lowercase());
-        }
-    }
-    out
 }
 
 /// Russian Cyrillic → Latin. Scheme 0 is BGN/PCGN-like ("Kh", "Ts", "Y"), scheme 1 the looser
@@ -1479,7 +1459,7 @@ impl PersonName {
     pub fn random(rng: &mut Rng, country: &str) -> PersonName {
         let culture = Culture::for_country(rng, country);
         let (g, m, f) = table_sizes(culture);
-        let female = rng.chance(0.3);
+        let mut female = rng.chance(0.3);
         let given = if culture == Culture::Russian && female {
             rng.index(RU_GIVEN_F.len())
         } else if culture == Culture::Russian {
@@ -1487,6 +1467,10 @@ impl PersonName {
         } else {
             rng.index(g)
         };
+        if culture == Culture::Malay {
+            // Malay patronymics follow the given name: "bin" for men, "binti" for women.
+            female = ["Siti", "Nur", "Aisyah", "Nurul"].contains(&spell(MALAY_GIVEN[given], 0));
+        }
         let has_middle = match culture {
             Culture::Chinese => rng.chance(0.6),
             Culture::SouthernChinese | Culture::Korean | Culture::Russian | Culture::Vietnamese => {
@@ -1795,8 +1779,14 @@ impl PersonName {
             } else {
                 push(&family);
             }
-            push(&given);
-            push(&middle);
+            if self.culture == Culture::Vietnamese {
+                // "Nguyễn Văn Minh": family, middle, given.
+                push(&middle);
+                push(&given);
+            } else {
+                push(&given);
+                push(&middle);
+            }
         } else {
             push(&given);
             push(&middle);

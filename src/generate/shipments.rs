@@ -415,6 +415,14 @@ impl Row {
         f[18].push_str(country_spelling(rng, p.dest as usize, 0.03));
         if let Some(t) = p.transit {
             f[19].push_str(COUNTRIES[t as usize].code);
+            if rng.chance(0.15) {
+                // A second hub on the way ("SG;MY").
+                let hub = *rng.pick(HUBS);
+                if hub != COUNTRIES[t as usize].code && hub != COUNTRIES[p.dest as usize].code {
+                    f[19].push(';');
+                    f[19].push_str(hub);
+                }
+            }
         }
         let prod = &PRODUCTS[p.product];
         match p.misdeclared {
