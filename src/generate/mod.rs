@@ -170,6 +170,17 @@ impl fmt::Display for GenerateSummary {
 /// # Complexity
 /// O(companies + people + shipments) time; memory O(companies + people), independent of the
 /// number of shipments.
+///
+/// # Example
+/// ```
+/// use trawl::generate::{GenerateConfig, generate};
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let summary = generate(&GenerateConfig::new(42, 400, 2_000), dir.path()).unwrap();
+/// assert_eq!(summary.shipments, 2_000);
+/// assert!(summary.networks >= 3);
+/// assert!(dir.path().join("truth/networks.json").exists());
+/// ```
 pub fn generate(cfg: &GenerateConfig, out: &Path) -> Result<GenerateSummary> {
     cfg.validate()?;
     let truth_dir = out.join("truth");

@@ -241,7 +241,15 @@ fn split_quantities(rng: &mut Rng, target: u64, tpp: u64, orders: usize) -> Vec<
             *q = 1;
         }
     }
-    // Floors and the bump to 1 can only overshoot by the bumps; trim from the largest.
+    // Hand the units the floors dropped to random orders, so the total is `units` exactly
+    // (a front's total then sits within one unit of its target)…
+    let n = qs.len();
+    let mut short = units.saturating_sub(qs.iter().sum::<u64>());
+    while short > 0 {
+        qs[rng.index(n)] += 1;
+        short -= 1;
+    }
+    // …and the bump to 1 can only overshoot by the bumps; trim from the largest.
     while qs.iter().sum::<u64>() > units {
         if let Some(m) = qs.iter_mut().max() {
             *m -= 1;
@@ -966,6 +974,7 @@ mod tests {
             let orders = rng.range(1, 30) as usize;
             let qs = split_quantities(&mut rng, target, tpp, orders);
             assert!(qs.iter().sum::<u64>() * tpp <= target);
+            assert!(qs.iter().sum::<u64>() == target / tpp);
             assert!(qs.iter().all(|&q| q > 0));
         }
     }
