@@ -730,6 +730,16 @@ pub fn write_ftm(
             json!({"id": id, "schema": "Person", "properties": props}),
         )?;
         writeln!(truth, "{id},{}", Person::cluster(i)).map_err(terr)?;
+        if p.listed {
+            let sid = ftm_id(world.seed, "sanction", 6, i as u64);
+            let program = programs(COUNTRIES[p.nationality as usize].code, &mut rng);
+            line(
+                &mut w,
+                json!({"id": sid, "schema": "Sanction", "properties": {
+                    "entity": [id], "program": [program],
+                    "authority": ["Office of Foreign Assets Control"]}}),
+            )?;
+        }
     }
     for (k, r) in world.rels.iter().enumerate() {
         let (from, to) = match (r.from, r.to) {
@@ -742,6 +752,11 @@ pub fn write_ftm(
                 if world.companies[a as usize].in_ftm && world.companies[c as usize].in_ftm =>
             {
                 (cid(a as usize), cid(c as usize))
+            }
+            (Node::Person(a), Node::Person(b))
+                if world.people[a as usize].in_ftm && world.people[b as usize].in_ftm =>
+            {
+                (pid(a as usize), pid(b as usize))
             }
             _ => continue,
         };
@@ -759,7 +774,13 @@ pub fn write_ftm(
                 };
                 json!({"id": id, "schema": "Directorship", "properties": {"director": [from], "organization": [to], "role": [role]}})
             }
-            _ => continue,
+            RelKind::Family => {
+                let rel = ["spouse", "sibling", "parent", "cousin"][rng.index(4)];
+                json!({"id": id, "schema": "Family", "properties": {"person": [from], "relative": [to], "relationship": [rel]}})
+            }
+            RelKind::Associate => {
+                json!({"id": id, "schema": "Associate", "properties": {"person": [from], "associate": [to]}})
+            }
         };
         line(&mut w, v)?;
     }
