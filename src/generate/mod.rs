@@ -395,7 +395,15 @@ mod tests {
 
     #[test]
     fn fronts_stay_under_threshold_and_networks_exceed_it() {
-        let cfg = small(5);
+        for seed in [5, 6, 7, 8, 9, 10] {
+            check_plan(seed);
+        }
+    }
+
+    fn check_plan(seed: u64) {
+        let mut cfg = small(seed);
+        cfg.companies = 2_000;
+        cfg.networks = 8;
         let mut world = world::World::new(cfg.seed, cfg.companies, cfg.people);
         let plan = networks::plant(
             &mut world,
@@ -437,6 +445,17 @@ mod tests {
                 per_net[n]
             );
             assert!(!net.links.is_empty());
+            // A trail leads from the fronts to the beneficiary side.
+            let ben = world::Node::Company(net.beneficiary);
+            let ben_side = |n: world::Node| {
+                n == ben
+                    || Some(n) == net.intermediary.map(world::Node::Company)
+                    || world.rels.iter().any(|r| r.from == n && r.to == ben)
+            };
+            assert!(
+                net.links.iter().any(|l| l.kind != networks::LinkKind::Ownership && l.via.is_some_and(ben_side)),
+                "network {n} has no trail to its beneficiary"
+            );
         }
         for d in &plan.decoys {
             if d.kind == "unrelated_sub_threshold_buyers" {

@@ -550,19 +550,6 @@ fn plant_network(world: &mut World, rng: &mut Rng, n: u16, cfg: PlantConfig) -> 
     }
 
     // Realise each group.
-    let ben_tie = |k: LinkKind| {
-        matches!(
-            k,
-            LinkKind::SameEndUser | LinkKind::SharedPayer | LinkKind::SharedOwner
-        )
-    };
-    if !groups.iter().any(|g| ben_tie(g.0)) {
-        let m: Vec<usize> = (0..nf).filter(|_| rng.chance(0.5)).collect();
-        groups.push((
-            LinkKind::SameEndUser,
-            if m.is_empty() { vec![0] } else { m },
-        ));
-    }
     let home_c = places::country(home);
     let end_user_party = intermediary.unwrap_or(beneficiary);
     for (k, members) in groups {
@@ -693,6 +680,30 @@ fn plant_network(world: &mut World, rng: &mut Rng, n: u16, cfg: PlantConfig) -> 
             LinkKind::SimilarName | LinkKind::Ownership => {}
         }
         links.push(link);
+    }
+    // Some trail must lead from the fronts to the beneficiary side (its owner, itself or its
+    // intermediary); when none of the drawn links does, the fronts name it as end user.
+    let ben_side = |n: Node| {
+        n == Node::Person(ben_owner) && ben_business != Business::Institute
+            || n == Node::Company(beneficiary)
+            || Some(n) == intermediary.map(Node::Company)
+    };
+    let tied = links
+        .iter()
+        .any(|l| l.kind != LinkKind::Ownership && l.via.is_some_and(ben_side));
+    if !tied {
+        let mut members: Vec<usize> = (0..nf).filter(|_| rng.chance(0.5)).collect();
+        if members.is_empty() {
+            members.push(rng.index(nf));
+        }
+        for &m in &members {
+            fronts[m].end_user = Some(end_user_party);
+        }
+        links.push(Link {
+            kind: LinkKind::SameEndUser,
+            members: members.iter().map(|&m| fronts[m].company).collect(),
+            via: Some(Node::Company(end_user_party)),
+        });
     }
     let mut products = vec![pick_net_product(rng)];
     if rng.chance(0.4) {
