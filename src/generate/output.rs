@@ -169,6 +169,12 @@ pub fn write_parties(
             if rng.chance(0.12) {
                 aliases.push(c.name.variant(&mut rng));
             }
+            // A registry that writes the name in the home script writes the address so too.
+            let native_addr = match (&native, c.addr.native()) {
+                (Some(n), Some(a)) if copy == 0 && *n == name => Some(a),
+                _ => None,
+            };
+            let city = native_addr.as_ref().map_or(c.addr.city(), |a| a.1);
             if copy == 1 {
                 // A second registry's row: another spelling, an address written differently.
                 f[2] = c.name.variant(&mut rng);
@@ -177,9 +183,12 @@ pub fn write_parties(
             } else {
                 f[2] = name;
                 f[3] = aliases.join(";");
-                c.addr.push_street(&mut f[4], &mut rng, false);
+                match native_addr {
+                    Some((street, _)) => f[4] = street,
+                    None => c.addr.push_street(&mut f[4], &mut rng, false),
+                }
             }
-            f[5].push_str(c.addr.city());
+            f[5].push_str(city);
             if rng.chance(0.9) {
                 f[6].push_str(&c.addr.postcode);
             }

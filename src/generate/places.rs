@@ -816,7 +816,71 @@ impl Address {
         self.push_street(&mut s, &mut Rng::new(0), false);
         s
     }
+
+    /// The street line and city in the home script, as a Chinese or Russian registry writes
+    /// them ("深圳市科苑路88号2楼15室", "ул. Ленина, д. 12, оф. 305"); `None` elsewhere.
+    pub fn native(&self) -> Option<(String, &'static str)> {
+        let k = self.country();
+        let street = self.street as usize;
+        match k.code {
+            "CN" => {
+                let city = CN_CITIES.get(self.city as usize)?;
+                let mut s = format!("{city}{}{}号", CN_STREETS.get(street)?, self.number);
+                if self.unit > 0 {
+                    s.push_str(&format!("{}楼{}室", self.floor, self.unit));
+                }
+                Some((s, city))
+            }
+            "RU" => {
+                let (ty, name) = RU_STREETS.get(street)?;
+                let mut s = format!("{ty} {name}, д. {}", self.number);
+                if self.unit > 0 {
+                    s.push_str(&format!(", оф. {}{:02}", self.floor, self.unit));
+                }
+                Some((s, RU_CITIES.get(self.city as usize)?))
+            }
+            _ => None,
+        }
+    }
 }
+
+/// Chinese names of the CN cities and streets above, index for index.
+const CN_CITIES: &[&str] = &[
+    "深圳市",
+    "上海市",
+    "北京市",
+    "广州市",
+    "杭州市",
+    "成都市",
+    "武汉市",
+    "苏州市",
+];
+const CN_STREETS: &[&str] = &[
+    "科苑路",
+    "深南大道",
+    "华强北路",
+    "张江路",
+    "中关村大街",
+    "高新南路",
+    "天府大道",
+    "滨海大道",
+];
+/// Russian names of the RU cities and streets above, index for index.
+const RU_CITIES: &[&str] = &[
+    "Москва",
+    "Санкт-Петербург",
+    "Новосибирск",
+    "Екатеринбург",
+    "Казань",
+];
+const RU_STREETS: &[(&str, &str)] = &[
+    ("ул.", "Ленина"),
+    ("ул.", "Тверская"),
+    ("ул.", "Профсоюзная"),
+    ("пр-т", "Ленинский"),
+    ("пр-т", "Невский"),
+    ("ул.", "Большая Ордынка"),
+];
 
 fn postcode(rng: &mut Rng, digits: u8) -> String {
     match digits {
@@ -860,6 +924,24 @@ mod tests {
             assert_eq!(country(k.code), i);
             assert!(!k.cities.is_empty() && !k.streets.is_empty() && !k.street_types.is_empty());
         }
+    }
+
+    #[test]
+    fn native_addresses_cover_every_street_and_city() {
+        let (cn, ru) = (&COUNTRIES[country("CN")], &COUNTRIES[country("RU")]);
+        assert_eq!(
+            (cn.cities.len(), cn.streets.len()),
+            (CN_CITIES.len(), CN_STREETS.len())
+        );
+        assert_eq!(
+            (ru.cities.len(), ru.streets.len()),
+            (RU_CITIES.len(), RU_STREETS.len())
+        );
+        let mut rng = Rng::new(2);
+        let a = Address::random(&mut rng, country("CN"));
+        let (street, city) = a.native().unwrap();
+        assert!(street.starts_with(city) && street.contains('号'));
+        assert!(Address::random(&mut rng, country("SG")).native().is_none());
     }
 
     #[test]
