@@ -106,6 +106,27 @@ pub struct Network {
     pub links: Vec<Link>,
     pub year: i32,
     pub products: Vec<usize>,
+    /// How the orders look.
+    pub style: OrderStyle,
+}
+
+/// How a network's orders look on the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderStyle {
+    /// Commercial orders of a few to hundreds of units, some misdeclared.
+    Standard,
+    /// Many small "sample" / "module" shipments from one shipper, all misdeclared (the
+    /// 144-samples case).
+    Samples,
+}
+
+impl OrderStyle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStyle::Standard => "standard",
+            OrderStyle::Samples => "samples",
+        }
+    }
 }
 
 /// A decoy (negative) group: looks suspicious in one way, is not structuring.
@@ -174,7 +195,7 @@ const NET_PRODUCTS: &[(&str, u32)] = &[
     ("NVIDIA H100 PCIe", 5),
     ("NVIDIA H800", 2),
     ("NVIDIA H200", 5),
-    ("NVIDIA H20", 2),
+    ("NVIDIA H20 96GB", 2),
     ("NVIDIA A100", 3),
     ("NVIDIA A800", 1),
     ("NVIDIA B200", 3),
@@ -705,8 +726,23 @@ fn plant_network(world: &mut World, rng: &mut Rng, n: u16, cfg: PlantConfig) -> 
             via: Some(Node::Company(end_user_party)),
         });
     }
+    let style = if rng.chance(0.12) {
+        OrderStyle::Samples
+    } else {
+        OrderStyle::Standard
+    };
     let mut products = vec![pick_net_product(rng)];
-    if rng.chance(0.4) {
+    if style == OrderStyle::Samples {
+        // Samples are cards, not servers.
+        let cards = [
+            "NVIDIA H100 SXM5",
+            "NVIDIA H100 PCIe",
+            "NVIDIA A100",
+            "NVIDIA H20 96GB",
+        ];
+        let card = *rng.pick(&cards);
+        products = vec![products::find(card)];
+    } else if rng.chance(0.4) {
         let p = pick_net_product(rng);
         if !products.contains(&p) {
             products.push(p);
@@ -719,6 +755,7 @@ fn plant_network(world: &mut World, rng: &mut Rng, n: u16, cfg: PlantConfig) -> 
         links,
         year,
         products,
+        style,
     }
 }
 
@@ -738,7 +775,21 @@ fn plan_network_orders(
     } else {
         rng.uniform(0.15, 0.6)
     };
-    let shippers: Vec<u32> = (0..rng.range(1, 3)).map(|_| *rng.pick(exporters)).collect();
+    let mut shippers: Vec<u32> = (0..rng.range(1, 3)).map(|_| *rng.pick(exporters)).collect();
+    let samples = net.style == OrderStyle::Samples;
+    if samples {
+        // One shipper, preferably Korean, sends them all.
+        let kr: Vec<u32> = exporters
+            .iter()
+            .copied()
+            .filter(|&e| COUNTRIES[world.companies[e as usize].country as usize].code == "KR")
+            .collect();
+        shippers = vec![if kr.is_empty() {
+            shippers[0]
+        } else {
+            *rng.pick(&kr)
+        }];
+    }
     let hub = *rng.pick(HUBS);
     let transit_hub = places::country(hub);
     for (fi, front) in net.fronts.iter().enumerate() {
@@ -746,7 +797,11 @@ fn plan_network_orders(
         let (start, end) = days_in_window(rng, net.year);
         let product = *rng.pick(&net.products);
         let tpp = PRODUCTS[product].tpp;
-        let orders = rng.range(4, 30) as usize;
+        let orders = if samples {
+            rng.range(30, 80)
+        } else {
+            rng.range(4, 30)
+        } as usize;
         let owner = Owner::Network {
             net: n,
             front: fi as u16,
@@ -775,9 +830,12 @@ fn plan_network_orders(
                     .payer
                     .or_else(|| rng.chance(0.5).then_some(front.company)),
                 product,
-                misdeclared: rng
-                    .chance(misdeclare)
-                    .then(|| rng.index(products::MISDECLARED.len()) as u8),
+                misdeclared: if samples {
+                    Some(if rng.chance(0.7) { 3 } else { 4 })
+                } else {
+                    rng.chance(misdeclare)
+                        .then(|| rng.index(products::MISDECLARED.len()) as u8)
+                },
                 quantity: q,
                 unit_price: unit_price(rng, product),
                 origin: world.companies[shipper as usize].country,
@@ -975,6 +1033,13 @@ pub fn record_world_decoys(world: &World, plan: &mut Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_products_name_one_controlled_product_each() {
+        for (prefix, _) in NET_PRODUCTS {
+            assert!(PRODUCTS[products::find(prefix)].tpp > 0, "{prefix}");
+        }
+    }
 
     #[test]
     fn split_never_exceeds_target() {

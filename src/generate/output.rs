@@ -871,6 +871,7 @@ pub fn networks_json(world: &World, plan: &Plan, stats: &ShipmentStats, threshol
                 "links": links,
                 "products": net.products.iter().map(|&p| PRODUCTS[p].names[0]).collect::<Vec<_>>(),
                 "window": net.year,
+            "order_style": net.style.as_str(),
                 "threshold_tpp": threshold,
                 "total_tpp": total,
                 "h100_equivalents": total / H100_TPP,

@@ -488,15 +488,20 @@ pub fn of_class(class: Class) -> Vec<usize> {
         .collect()
 }
 
-/// Index of the product whose catalogue name starts with `prefix`.
+/// Index of the one product whose catalogue name starts with `prefix`.
 ///
 /// # Panics
-/// If no product matches (a programming error).
+/// If no product or more than one matches (a programming error: "NVIDIA H20" would also
+/// match the H200).
 pub fn find(prefix: &str) -> usize {
-    PRODUCTS
+    let mut hits = PRODUCTS
         .iter()
-        .position(|p| p.names[0].starts_with(prefix))
-        .unwrap_or_else(|| panic!("no product {prefix}"))
+        .enumerate()
+        .filter(|(_, p)| p.names[0].starts_with(prefix));
+    match (hits.next(), hits.next()) {
+        (Some((i, _)), None) => i,
+        _ => panic!("product prefix {prefix:?} matches no product or several"),
+    }
 }
 
 #[cfg(test)]
@@ -514,5 +519,6 @@ mod tests {
         }
         assert_eq!(PRODUCTS[find("NVIDIA HGX H100")].tpp, 126_656);
         assert_eq!(PRODUCTS[find("NVIDIA H100 SXM5")].tpp, H100_TPP);
+        assert_eq!(PRODUCTS[find("NVIDIA H20 96GB")].tpp, 2_368);
     }
 }
