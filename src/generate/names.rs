@@ -620,15 +620,19 @@ impl CompanyName {
                 for d in descs() {
                     s.push_str(d.zh);
                 }
-                s.push_str(if self.form == Form::Jsc {
-                    "股份有限公司"
-                } else {
-                    "有限公司"
+                s.push_str(match self.form {
+                    Form::None => "",
+                    Form::Jsc => "股份有限公司",
+                    _ => "有限公司",
                 });
                 Some(s)
             }
             Script::Korean => {
-                let mut s = String::from("주식회사 ");
+                let mut s = String::from(if self.form == Form::None {
+                    ""
+                } else {
+                    "주식회사 "
+                });
                 s.push_str(&self.brand_native);
                 for d in descs() {
                     s.push_str(d.ko);
@@ -636,12 +640,12 @@ impl CompanyName {
                 Some(s)
             }
             Script::Russian => {
-                let mut s = String::from(if self.form == Form::Jsc {
-                    "АО «"
-                } else {
-                    "ООО «"
-                });
-                s.push_str(&self.brand_native);
+                let form = match self.form {
+                    Form::None => "",
+                    Form::Jsc => "АО ",
+                    _ => "ООО ",
+                };
+                let mut s = format!("{form}«{}", self.brand_native);
                 for d in descs() {
                     s.push(' ');
                     s.push_str(d.ru);
@@ -672,7 +676,8 @@ impl CompanyName {
     fn render(&self, out: &mut String, rng: &mut Rng, style: &Style) {
         let start = out.len();
         let form = self.form.spellings()[style.form as usize % self.form.spellings().len()];
-        let ru_prefix = self.script == Script::Russian && style.ru_prefix;
+        let ru_prefix =
+            self.script == Script::Russian && style.ru_prefix && self.form != Form::None;
         if self.form.prefix() {
             out.push_str(form);
             out.push(' ');
@@ -1837,6 +1842,18 @@ mod tests {
         assert!(ru.native().unwrap().starts_with("ООО") || ru.native().unwrap().starts_with("АО"));
         let kr = CompanyName::random(&mut rng, "KR", Business::Trade);
         assert!(kr.native().unwrap().starts_with("주식회사"));
+        let inst = CompanyName::random(&mut rng, "RU", Business::Institute);
+        assert!(
+            inst.native().unwrap().starts_with('«'),
+            "{:?}",
+            inst.native()
+        );
+        let inst = CompanyName::random(&mut rng, "CN", Business::Institute);
+        assert!(
+            inst.native().unwrap().ends_with("研究所"),
+            "{:?}",
+            inst.native()
+        );
         assert!(
             CompanyName::random(&mut rng, "SG", Business::Trade)
                 .native()

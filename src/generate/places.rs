@@ -758,30 +758,23 @@ impl Address {
             out.push_str(word);
             out.push_str(", ");
         }
-        let _ = write!(out, "{}", self.number);
-        if v(0.1, rng) {
-            out.push_str(" -");
-        }
-        out.push(' ');
         let (ty, abbrs) = k.street_types[self.street_type as usize];
         let ty = if v(0.55, rng) { *rng.pick(abbrs) } else { ty };
         let street = k.streets[self.street as usize];
-        match k.street_style {
-            StreetStyle::Suffix => {
-                out.push_str(street);
-                out.push(' ');
-                out.push_str(ty);
+        let n = self.number;
+        let _ = match (k.code, k.street_style) {
+            // Number after the street where the country writes it so.
+            ("RU", _) => {
+                let d = if v(0.5, rng) { "d. " } else { "" };
+                write!(out, "{ty} {street}, {d}{n}")
             }
-            StreetStyle::Prefix => {
-                out.push_str(ty);
-                out.push(' ');
-                out.push_str(street);
-            }
-            StreetStyle::Attached => {
-                out.push_str(street);
-                out.push_str(ty);
-            }
-        }
+            ("ID", _) => write!(out, "{ty} {street} No. {n}"),
+            ("TR", _) => write!(out, "{street} {ty} No: {n}"),
+            (_, StreetStyle::Attached) if k.code != "KR" => write!(out, "{street}{ty} {n}"),
+            (_, StreetStyle::Attached) => write!(out, "{n} {street}{ty}"),
+            (_, StreetStyle::Suffix) => write!(out, "{n} {street} {ty}"),
+            (_, StreetStyle::Prefix) => write!(out, "{n} {ty} {street}"),
+        };
     }
 
     /// Writes the full one-line address as a shipment would give it: street line, city,
