@@ -21,8 +21,13 @@ pub struct Args {
 }
 
 /// The sample files, in the order ingest needs them (parties before the links that name them).
-const FILES: &[&str] =
-    &["parties.csv", "relationships.csv", "screening.csv", "entities.ftm.json", "shipments.csv"];
+const FILES: &[&str] = &[
+    "parties.csv",
+    "relationships.csv",
+    "screening.csv",
+    "entities.ftm.json",
+    "shipments.csv",
+];
 
 pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let data = match args.data {
@@ -43,19 +48,34 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
     } else {
-        writeln!(out, "\nThe database is kept at {}: try `trawl sources --db {0}`.", db.display())?;
+        writeln!(
+            out,
+            "\nThe database is kept at {}: try `trawl sources --db {0}`.",
+            db.display()
+        )?;
     }
     result
 }
 
 fn run_stages(data: &Path, db: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let mut conn =
-        crate::store::open(db).with_context(|| format!("opening {}", db.display()))?;
+    let mut conn = crate::store::open(db).with_context(|| format!("opening {}", db.display()))?;
     writeln!(out, "trawl demo on {}", data.display())?;
 
-    heading(out, "1. ingest", "every row with its file and line; bad rows to the quarantine")?;
-    writeln!(out, "{:<13} {:>6} {:>9} {:>11}  file", "kind", "read", "accepted", "quarantined")?;
-    let opts = IngestOptions { kind: None, strict: false, progress: false };
+    heading(
+        out,
+        "1. ingest",
+        "every row with its file and line; bad rows to the quarantine",
+    )?;
+    writeln!(
+        out,
+        "{:<13} {:>6} {:>9} {:>11}  file",
+        "kind", "read", "accepted", "quarantined"
+    )?;
+    let opts = IngestOptions {
+        kind: None,
+        strict: false,
+        progress: false,
+    };
     for name in FILES {
         let path = data.join(name);
         let s = ingest_file(&mut conn, &path, &opts)

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod demo;
+mod generate;
 mod ingest;
 mod quarantine;
 mod sources;
@@ -32,6 +33,8 @@ pub struct DbArgs {
 enum Command {
     /// Ingest input files (parties, relationships, shipments, screening list, FollowTheMoney).
     Ingest(ingest::Args),
+    /// Write synthetic inputs with planted structuring networks and ground truth.
+    Generate(generate::Args),
     /// List quarantined rows: file, line, reason and the raw row.
     Quarantine(quarantine::Args),
     /// List ingested sources with their row counts.
@@ -50,6 +53,7 @@ pub fn run() -> anyhow::Result<u8> {
     let mut out = stdout.lock();
     let code = match cli.command {
         Command::Ingest(args) => ingest::run(args, &mut out)?,
+        Command::Generate(args) => generate::run(args, &mut out)?,
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
         Command::Sources(args) => sources::run(args, &mut out)?,
         Command::Demo(args) => demo::run(args, &mut out)?,
