@@ -13,6 +13,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod resolve;

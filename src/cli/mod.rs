@@ -7,9 +7,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod demo;
 mod entity;
 mod eval_resolve;
 mod explain_match;
+mod generate;
+mod ingest;
 mod quarantine;
 mod resolve;
 mod sources;
@@ -32,18 +35,24 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Ingest input files (parties, relationships, shipments, screening list, FollowTheMoney).
+    Ingest(ingest::Args),
+    /// Write synthetic inputs with planted structuring networks and ground truth.
+    Generate(generate::Args),
+    /// List quarantined rows: file, line, reason and the raw row.
+    Quarantine(quarantine::Args),
+    /// List ingested sources with their row counts.
+    Sources(sources::Args),
+    /// Resolve records into entities (normalise, block, compare, cluster).
+    Resolve(resolve::Args),
+    /// Explain the comparison of two records feature by feature.
+    ExplainMatch(explain_match::Args),
     /// Show an entity: its records with source file and line, and the merge evidence.
     Entity(entity::Args),
     /// Score the latest resolution against a truth CSV (pairwise, B-cubed, blocking recall).
     EvalResolve(eval_resolve::Args),
-    /// Explain the comparison of two records feature by feature.
-    ExplainMatch(explain_match::Args),
-    /// List quarantined rows: file, line, reason and the raw row.
-    Quarantine(quarantine::Args),
-    /// Resolve records into entities (normalise, block, compare, cluster).
-    Resolve(resolve::Args),
-    /// List ingested sources with their row counts.
-    Sources(sources::Args),
+    /// Ingest sample-data into a throwaway database and run every stage, printing what it found.
+    Demo(demo::Args),
 }
 
 /// Parses the command line and runs the command. Returns the process exit code.
@@ -55,12 +64,15 @@ pub fn run() -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
+        Command::Ingest(args) => ingest::run(args, &mut out)?,
+        Command::Generate(args) => generate::run(args, &mut out)?,
+        Command::Quarantine(args) => quarantine::run(args, &mut out)?,
+        Command::Sources(args) => sources::run(args, &mut out)?,
+        Command::Resolve(args) => resolve::run(args, &mut out)?,
+        Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
         Command::Entity(args) => entity::run(args, &mut out)?,
         Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
-        Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
-        Command::Quarantine(args) => quarantine::run(args, &mut out)?,
-        Command::Resolve(args) => resolve::run(args, &mut out)?,
-        Command::Sources(args) => sources::run(args, &mut out)?,
+        Command::Demo(args) => demo::run(args, &mut out)?,
     };
     out.flush()?;
     Ok(code)
