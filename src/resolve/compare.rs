@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::prepare::{Corpus, Prepared, Vocab};
+use super::prepare::{Class, Corpus, Prepared, Vocab};
 
 /// Feature names, in pattern order.
 pub const FEATURES: [&str; 12] = [
@@ -88,6 +88,9 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
         return 1.0;
     }
     let (sa, sb) = (&v.strings[a as usize], &v.strings[b as usize]);
+    if abbreviates(sa.as_bytes(), sb.as_bytes()) || abbreviates(sb.as_bytes(), sa.as_bytes()) {
+        return ABBREVIATION;
+    }
     if sa.len() < FUZZY_MIN_LEN
         || sb.len() < FUZZY_MIN_LEN
         || sa.as_bytes()[0].is_ascii_digit()
@@ -100,6 +103,28 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     }
     let jw = strsim::jaro_winkler(sa, sb);
     if jw >= FUZZY_WORD { jw as f32 } else { 0.0 }
+}
+
+/// Credit for a word that abbreviates the other ("trdg"/"trading", "info"/"information",
+/// "cmpts"/"components"): as much as a near spelling at the [`FUZZY_WORD`] boundary, so a name
+/// whose only difference is an abbreviation is still a `strong` match.
+pub const ABBREVIATION: f32 = 0.9;
+/// Shortest abbreviation recognised: two letters ("co", "st") are too ambiguous.
+pub const ABBREVIATION_MIN_LEN: usize = 3;
+
+/// Whether `short` abbreviates `long`: same first letter, shorter, at least
+/// [`ABBREVIATION_MIN_LEN`] letters, and its letters appear in `long` in order (truncation,
+/// dropped vowels and contractions all have that shape). Numbers never abbreviate.
+pub fn abbreviates(short: &[u8], long: &[u8]) -> bool {
+    if short.len() < ABBREVIATION_MIN_LEN
+        || short.len() >= long.len()
+        || short[0] != long[0]
+        || short[0].is_ascii_digit()
+    {
+        return false;
+    }
+    let mut it = long.iter();
+    short.iter().all(|c| it.any(|x| x == c))
 }
 
 /// A cheap necessary condition for Jaro–Winkler ≥ [`FUZZY_WORD`] (0.9): Jaro's matching
@@ -233,7 +258,10 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
         }
         _ => MISSING,
     };
-    l[4] = if a.address.is_empty() || b.address.is_empty() {
+    l[4] = if a.address.is_empty()
+        || b.address.is_empty()
+        || a.address_non_latin != b.address_non_latin
+    {
         MISSING
     } else {
         graded(
@@ -259,7 +287,59 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
         _ => MISSING,
     };
     l[11] = shared(&a.nationality, &b.nationality);
-    pack(&l)
+    pack(&l) | (u64::from(a.class == Class::Person) << PERSON_BIT)
+}
+
+/// Bit of a [`Pattern`] that says the pair is of people, whose model is separate.
+pub const PERSON_BIT: u32 = 60;
+
+/// Whether a pattern is of a pair of people.
+pub fn is_person(p: Pattern) -> bool {
+    p >> PERSON_BIT & 1 == 1
+}
+
+/// One model for organisations and one for people. They differ where it matters: two
+/// unrelated people share an exact name ("William Thompson") far more often than two unrelated
+/// companies do, so the same name level is weaker evidence among people and EM learns that
+/// from the person pairs alone. Vessels and aircraft use the organisation model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Models {
+    pub organisation: Model,
+    pub person: Model,
+}
+
+impl Models {
+    /// Both models at the prior.
+    pub fn prior() -> Models {
+        Models {
+            organisation: Model::prior(),
+            person: Model::prior(),
+        }
+    }
+
+    /// Estimates each model from its own pairs' pattern counts (see [`Model::estimate`]).
+    pub fn estimate(patterns: &[(Pattern, u64)]) -> Models {
+        type Counts = Vec<(Pattern, u64)>;
+        let (people, orgs): (Counts, Counts) = patterns.iter().partition(|(p, _)| is_person(*p));
+        Models {
+            organisation: Model::estimate(&orgs, &Model::prior()),
+            person: Model::estimate(&people, &Model::prior()),
+        }
+    }
+
+    /// The model that scores a pattern.
+    pub fn for_pattern(&self, p: Pattern) -> &Model {
+        if is_person(p) {
+            &self.person
+        } else {
+            &self.organisation
+        }
+    }
+
+    /// Match weight of a pattern under its model, bits.
+    pub fn weight(&self, p: Pattern) -> f64 {
+        self.for_pattern(p).weight(p)
+    }
 }
 
 /// Weight of the priors in EM, in pseudo-pairs. Ten imaginary pairs are enough to keep an
@@ -542,6 +622,26 @@ mod tests {
         assert!(name(0, 3) >= 2, "typo keeps the name close");
         assert!(name(0, 2) < 4);
         assert_eq!(name(0, 4), 0);
+    }
+
+    #[test]
+    fn abbreviations() {
+        for (a, b) in [
+            ("trdg", "trading"),
+            ("info", "information"),
+            ("cmpts", "components"),
+            ("exp", "express"),
+            ("soln", "solution"),
+        ] {
+            assert!(abbreviates(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
+        for (a, b) in [
+            ("co", "company"),
+            ("tarding", "trading"),
+            ("xpress", "express"),
+        ] {
+            assert!(!abbreviates(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
     }
 
     #[test]

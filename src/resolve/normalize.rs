@@ -251,8 +251,8 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
     ("pt", ID, &["pt", "perseroan terbatas"]),
     ("tbk", ID | JSC, &["tbk", "pt tbk", "persero tbk"]),
     ("cv", ID | PART, &["cv", "commanditaire vennootschap"]),
-    ("fze", FZ, &["fze", "free zone establishment"]),
-    ("fzco", FZ, &["fzco", "fzc", "free zone company"]),
+    ("fze", FZ, &["fze", "fz e", "free zone establishment"]),
+    ("fzco", FZ, &["fzco", "fz co", "fzc", "free zone company"]),
     ("fz llc", FZ | LLC, &["fz llc", "fzllc", "free zone llc"]),
     ("dmcc", FZ, &["dmcc"]),
     (
@@ -707,6 +707,17 @@ pub fn address_tokens(raw: &str) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Whether text is written (at least partly) in a non-Latin script: any letter beyond the
+/// Latin blocks (U+0000–U+024F and the Latin Extended Additional block). Two addresses in
+/// different scripts cannot be compared word by word after transliteration ("深圳市南山区" vs
+/// "Nanshan District, Shenzhen"), so comparison treats that as missing, not as a disagreement.
+pub fn non_latin(s: &str) -> bool {
+    s.chars().any(|c| {
+        let u = c as u32;
+        c.is_alphabetic() && u > 0x024F && !(0x1E00..=0x1EFF).contains(&u)
+    })
 }
 
 /// Normalises a postcode: letters and digits only, upper case ("sw1a 1aa" → "SW1A1AA").
