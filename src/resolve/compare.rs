@@ -10,9 +10,9 @@
 //! λ are estimated from the candidate pairs themselves with expectation–maximisation (no labels
 //! needed), starting from documented weakly-informative priors that also act as
 //! [`PRIOR_STRENGTH`] pseudo-pairs, so tiny data sets and empty levels give finite, sensible
-//! weights. One parameter block is held: the name's `m` stays at its prior, as the anchor that
-//! tells EM which latent class is "the same party" (see [`Model::estimate`]); the name's `u`,
-//! every other `m` and `u`, and λ are learnt. EM runs on the counts of distinct patterns (a few thousand), so it costs
+//! weights. One parameter block is held: the share of matches whose names are different or
+//! weak stays at its prior, as the anchor that tells EM which latent class is "the same party"
+//! (see [`ANCHORED_NAME_LEVELS`]); everything else is learnt. EM runs on the counts of distinct patterns (a few thousand), so it costs
 //! milliseconds whatever the number of pairs; counts are integers, so the result is the same for
 //! any thread count.
 //!
@@ -350,6 +350,14 @@ impl Models {
     }
 }
 
+/// The lowest name levels (different, weak) whose share among matches EM does not move: the
+/// anchor that tells EM which latent class is "the same party". Left free, EM settles on the
+/// strongest correlated structure among candidate pairs — "same country and same legal form" —
+/// and calls it the match class, with a fifth of its "matches" having unrelated names. Held at
+/// the prior (1% + 4% of matches), the rest of the name's `m` is learnt: on clean data most
+/// matches are exact, on messy data many are fair.
+pub const ANCHORED_NAME_LEVELS: usize = 2;
+
 /// Weight of the priors in EM, in pseudo-pairs. Ten imaginary pairs are enough to keep an
 /// empty level finite and a handful of pairs from swinging the model, and are swamped by any
 /// real data set (thousands of pairs).
@@ -454,9 +462,9 @@ impl Model {
     }
 
     /// Estimates the model from the counts of distinct patterns (sorted by pattern) with EM,
-    /// starting from and regularised by `prior`. The name's `m` is not re-estimated: left free,
-    /// EM on candidate pairs settles on the strongest correlated structure — "same country and
-    /// same legal form" — as its match class and merges unrelated firms (measured: pairwise
+    /// starting from and regularised by `prior`. The name's lowest levels are anchored (see
+    /// [`ANCHORED_NAME_LEVELS`]): fully free, EM on candidate pairs settled on "same country and
+    /// same legal form" as its match class and merged unrelated firms (measured: pairwise
     /// precision 0.32 free vs 0.98 anchored on a messy synthetic set).
     pub fn estimate(patterns: &[(Pattern, u64)], prior: &Model) -> Model {
         let total: u64 = patterns.iter().map(|(_, n)| n).sum();
@@ -483,22 +491,28 @@ impl Model {
                     }
                 }
             }
-            // M-step with the prior as pseudo-counts. The name's m stays at the prior: it is the
-            // anchor that says which latent class is "the same party". Left free, EM drifts to
-            // whatever structure is strongest among candidate pairs — typically "same country
-            // and same legal form", which are correlated among non-matches too — and calls that
-            // the match class (the known failure of unsupervised Fellegi–Sunter under
-            // dependence). Every other m, every u and λ are learnt.
+            // M-step with the prior as pseudo-counts; the name's lowest levels stay anchored
+            // (see ANCHORED_NAME_LEVELS). Every other m, every u and λ are learnt.
             let mut next = model.clone();
             next.lambda = (matches + a * prior.lambda) / (total as f64 + a);
             for f in 0..NF {
-                let anchored = f == 0;
                 let (sm, su): (f64, f64) = (mc[f].iter().sum(), uc[f].iter().sum());
                 for l in 0..mc[f].len() {
-                    if !anchored {
-                        next.m[f][l] = (mc[f][l] + a * prior.m[f][l]) / (sm + a);
-                    }
+                    next.m[f][l] = (mc[f][l] + a * prior.m[f][l]) / (sm + a);
                     next.u[f][l] = (uc[f][l] + a * prior.u[f][l]) / (su + a);
+                }
+                if f == 0 {
+                    // the anchor: the share of matches whose names are different or weak stays
+                    // at the prior; EM spreads the rest over fair/strong/exact
+                    let fixed: f64 = prior.m[0][..ANCHORED_NAME_LEVELS].iter().sum();
+                    let free: f64 = next.m[0][ANCHORED_NAME_LEVELS..].iter().sum();
+                    for l in 0..next.m[0].len() {
+                        next.m[0][l] = if l < ANCHORED_NAME_LEVELS {
+                            prior.m[0][l]
+                        } else {
+                            next.m[0][l] * (1.0 - fixed) / free
+                        };
+                    }
                 }
             }
             let delta = max_delta(&model, &next);
