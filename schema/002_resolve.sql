@@ -21,8 +21,10 @@ CREATE TABLE entity_records (
 );
 CREATE INDEX entity_records_entity ON entity_records(entity_id);
 
--- Why records were merged: each accepted pair inside an entity (record_a < record_b) with its
--- match weight (posterior log-odds, bits), probability and per-feature contributions, written
+-- Why records were merged: the accepted pairs that connect each entity, strongest first (a
+-- maximum spanning forest over the accepted pairs inside the entity, so every record's merge is
+-- justified by its best link; override pairs always), record_a < record_b, with the match
+-- weight (posterior log-odds, bits), probability and per-feature contributions written
 -- "feature=level:+bits" separated by spaces. reason: model | override.
 CREATE TABLE merge_evidence (
     record_a    INTEGER NOT NULL REFERENCES records(id),
@@ -36,10 +38,11 @@ CREATE TABLE merge_evidence (
 ) WITHOUT ROWID;
 CREATE INDEX merge_evidence_entity ON merge_evidence(entity_id);
 
--- Pairs of records in *different* entities whose match probability is at least the run's
--- possible_threshold (default 0.3): just below the merge threshold, or accepted by the model
--- but separated by the anti-chaining guard or an override. Downstream stages use them for an
--- "upper bound" grouping (treat these pairs as possibly one party). record_a < record_b.
+-- Possible matches between *different* entities: for each pair of entities, the best pair of
+-- their records whose match probability is at least the run's possible_threshold (default 0.3):
+-- just below the merge threshold, or accepted by the model but separated by the anti-chaining
+-- guard or an override. Downstream stages use them for an "upper bound" grouping (treat the two
+-- entities as possibly one party). record_a < record_b.
 CREATE TABLE possible_matches (
     record_a    INTEGER NOT NULL REFERENCES records(id),
     record_b    INTEGER NOT NULL REFERENCES records(id),

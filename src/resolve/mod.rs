@@ -4,8 +4,9 @@
 //! FollowTheMoney entities, parties named on shipments) and any analyst overrides. Output, in
 //! one transaction (tables of `schema/002_resolve.sql`): `entities`, `entity_records` (every
 //! record maps to exactly one entity, singletons included), `merge_evidence` (the accepted pairs
-//! inside each entity with weight and per-feature contributions), `possible_matches` (pairs
-//! between different entities just below the threshold, for upper-bound grouping downstream),
+//! that connect each entity, a maximum spanning forest, with weight and per-feature
+//! contributions), `possible_matches` (for each pair of entities their best pair just below the
+//! threshold, for upper-bound grouping downstream),
 //! `resolve_overrides` and a `resolve_runs` row with the fitted model.
 //!
 //! The stages, one file each:
@@ -614,36 +615,89 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
                                            reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
+        let forced_pairs: std::collections::HashSet<(u32, u32)> = o
+            .overrides
+            .same
+            .iter()
+            .map(|&(a, b)| (a.min(b), a.max(b)))
+            .collect();
         let mut same_written: std::collections::HashSet<(u32, u32)> = Default::default();
         // patterns repeat: spell each one out once
         let mut evidence: HashMap<Pattern, String> = HashMap::new();
+        // accepted pairs inside an entity, and the best pair between two entities
+        let mut inside: Vec<(bool, f64, u32, u32, Pattern)> = Vec::new();
+        let mut between: HashMap<(i64, i64), (f64, u32, u32, Pattern)> = HashMap::new();
         for (&(a, b), p) in o.pairs.iter().zip(o.patterns) {
             let pr = o.prob[p];
             if pr < o.cfg.possible_threshold {
                 continue;
             }
-            let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
             let (ea, eb) = (entity_of[a as usize], entity_of[b as usize]);
             let w = o.model.weight(*p);
-            let features = evidence
-                .entry(*p)
-                .or_insert_with(|| compare::evidence_string(o.model.for_pattern(*p), *p))
-                .as_str();
-            let forced = o.overrides.same.contains(&(a, b)) || o.overrides.same.contains(&(b, a));
+            let forced = forced_pairs.contains(&(a, b));
             if ea == eb && (pr >= o.cfg.threshold || forced) {
-                let reason = if forced { "override" } else { "model" };
-                ev.execute(params![ra, rb, ea, w, pr, features, reason])?;
-                if forced {
-                    same_written.insert((a, b));
-                }
+                inside.push((forced, w, a, b, *p));
             } else if ea != eb {
-                let reason = if pr >= o.cfg.threshold {
-                    "split by guard or override"
-                } else {
-                    "below threshold"
-                };
-                pm.execute(params![ra, rb, w, pr, features, reason])?;
+                let k = (ea.min(eb), ea.max(eb));
+                let better = between
+                    .get(&k)
+                    .is_none_or(|x| w > x.0 || (w == x.0 && (a, b) < (x.1, x.2)));
+                if better {
+                    between.insert(k, (w, a, b, *p));
+                }
             }
+        }
+        // Evidence: the links that connect each entity, strongest first (a maximum spanning
+        // forest): every record's merge is justified by its best link, overrides always.
+        inside.sort_by(|x, y| {
+            y.0.cmp(&x.0)
+                .then(y.1.total_cmp(&x.1))
+                .then((x.2, x.3).cmp(&(y.2, y.3)))
+        });
+        let mut forest = cluster::UnionFind::new(o.raws.len());
+        for (forced, w, a, b, p) in inside {
+            let joins = forest.find(a) != forest.find(b);
+            if !(joins || forced) {
+                continue;
+            }
+            forest.union(a, b);
+            let features = evidence
+                .entry(p)
+                .or_insert_with(|| compare::evidence_string(o.model.for_pattern(p), p))
+                .as_str();
+            let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
+            let reason = if forced { "override" } else { "model" };
+            let pr = compare::probability(w);
+            ev.execute(params![
+                ra,
+                rb,
+                entity_of[a as usize],
+                w,
+                pr,
+                features,
+                reason
+            ])?;
+            if forced {
+                same_written.insert((a, b));
+            }
+        }
+        // Possible matches: the best pair between two entities (one row per entity pair).
+        let mut between: Vec<((i64, i64), (f64, u32, u32, Pattern))> =
+            between.into_iter().collect();
+        between.sort_unstable_by_key(|x| x.0);
+        for (_, (w, a, b, p)) in between {
+            let pr = compare::probability(w);
+            let reason = if pr >= o.cfg.threshold {
+                "split by guard or override"
+            } else {
+                "below threshold"
+            };
+            let features = evidence
+                .entry(p)
+                .or_insert_with(|| compare::evidence_string(o.model.for_pattern(p), p))
+                .as_str();
+            let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
+            pm.execute(params![ra, rb, w, pr, features, reason])?;
         }
         for &(a, b) in &o.overrides.same {
             let (a, b) = (a.min(b), a.max(b));
