@@ -626,7 +626,9 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
         let mut evidence: HashMap<Pattern, String> = HashMap::new();
         // accepted pairs inside an entity, and the best pair between two entities
         let mut inside: Vec<(bool, f64, u32, u32, Pattern)> = Vec::new();
-        let mut between: HashMap<(i64, i64), (f64, u32, u32, Pattern)> = HashMap::new();
+        /// the best pair between two entities: (weight, record index a, b, pattern)
+        type Best = (f64, u32, u32, Pattern);
+        let mut between: HashMap<(i64, i64), Best> = HashMap::new();
         for (&(a, b), p) in o.pairs.iter().zip(o.patterns) {
             let pr = o.prob[p];
             if pr < o.cfg.possible_threshold {
@@ -682,8 +684,7 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
             }
         }
         // Possible matches: the best pair between two entities (one row per entity pair).
-        let mut between: Vec<((i64, i64), (f64, u32, u32, Pattern))> =
-            between.into_iter().collect();
+        let mut between: Vec<((i64, i64), Best)> = between.into_iter().collect();
         between.sort_unstable_by_key(|x| x.0);
         for (_, (w, a, b, p)) in between {
             let pr = compare::probability(w);
