@@ -291,7 +291,12 @@ impl KindModel {
             };
             *docs += 1.0;
             for w in &d.words {
-                *map.entry(w.clone()).or_default() += 1;
+                match map.get_mut(w) {
+                    Some(c) => *c += 1,
+                    None => {
+                        map.insert(w.clone(), 1);
+                    }
+                }
                 *n += 1.0;
             }
         }
