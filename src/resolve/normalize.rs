@@ -141,6 +141,7 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
         LTD | CORP,
         &[
             "co ltd",
+            "coltd",
             "company limited",
             "co limited",
             "company ltd",
@@ -562,8 +563,12 @@ fn business_words() -> &'static std::collections::HashMap<&'static str, &'static
 /// ```
 pub fn split_name(raw: &str) -> NameParts {
     let nfkc: String = raw.nfkc().collect();
+    // Parenthesised parts ("Golden Bay Trading Ltd. (HK)", "Titan (Thailand) Co Ltd") are
+    // qualifiers: they are set aside so the legal form before them is still found, and their
+    // words are added back after it.
+    let (main, qualifiers) = set_aside_parentheses(&nfkc);
     let mut cjk_form = None;
-    let mut text = nfkc.trim().to_string();
+    let mut text = main.trim().to_string();
     for (spelling, canon) in CJK_FORMS {
         if let Some(rest) = text.strip_suffix(spelling) {
             if !rest.trim().is_empty() {
@@ -607,6 +612,7 @@ pub fn split_name(raw: &str) -> NameParts {
     }
     // "Apex Co Ltd" gives ["ltd", "co"]; two forms combine to the most specific one
     let legal_form = combine_forms(&forms).map(LegalForm);
+    toks.extend(tokens(&fold(&qualifiers)));
     let mut out: Vec<String> = toks
         .iter()
         .filter(|t| !STOP.contains(&t.as_str()))
@@ -619,6 +625,33 @@ pub fn split_name(raw: &str) -> NameParts {
         tokens: out,
         legal_form,
     }
+}
+
+/// Splits text into what is outside parentheses and what is inside them.
+fn set_aside_parentheses(s: &str) -> (String, String) {
+    let (mut main, mut inner) = (String::with_capacity(s.len()), String::new());
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                main.push(' ');
+                inner.push(' ');
+            }
+            ')' | ']' if depth > 0 => {
+                depth -= 1;
+                main.push(' ');
+                inner.push(' ');
+            }
+            _ if depth > 0 => inner.push(c),
+            _ => main.push(c),
+        }
+    }
+    if main.trim().is_empty() {
+        // a name entirely in parentheses is the name
+        return (inner, String::new());
+    }
+    (main, inner)
 }
 
 fn combine_forms(forms: &[&'static str]) -> Option<&'static str> {
@@ -963,6 +996,8 @@ mod tests {
             ("Acme LLP", "llp"),
             ("Acme JSC", "jsc"),
             ("Acme ApS", "aps"),
+            ("Golden Bay Trading Ltd. (HK)", "ltd"),
+            ("Titan (Thailand) Company Limited", "co ltd"),
         ];
         for (name, form) in cases {
             let p = split_name(name);

@@ -438,9 +438,12 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     corpus.names.finish(n);
     // Place names inside company names ("Beijing Botian", "Titan (Thailand)") are the commonest
     // optional part of a name: sources add or drop them at will. A name word that is a city of
-    // the corpus or a country name weighs no more than a word found in every record (1.0).
+    // the corpus or a country name weighs no more than a word found in every record (1.0). So
+    // do words of one or two letters: country codes and initials ("(HK)", "(S)", "(M)") that
+    // sources add or drop the same way, and that say little about identity.
     for (i, w) in corpus.names.strings.iter().enumerate() {
-        let place = (w.len() >= 3 && corpus.cities.get(w).is_some())
+        let place = w.len() <= 2
+            || (w.len() >= 3 && corpus.cities.get(w).is_some())
             || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some());
         if place {
             corpus.names.weight[i] = corpus.names.weight[i].min(1.0);
