@@ -96,6 +96,36 @@ fn run_stages(data: &Path, db: &Path, out: &mut dyn Write) -> anyhow::Result<u8>
         "store: {} party mentions (records), {} relationships, {} shipment line items, {} quarantined",
         n.records, n.relationships, n.shipments, n.quarantine
     )?;
+
+    heading(
+        out,
+        "2. resolve",
+        "the many spellings of one party become one entity, with the evidence",
+    )?;
+    let r = crate::resolve::resolve(&conn, &Default::default())?;
+    writeln!(
+        out,
+        "{} records -> {} entities ({} merges) from {} candidate pairs (reduction ratio {:.4})",
+        r.records, r.entities, r.merges, r.blocking.candidate_pairs, r.reduction_ratio
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT e.id, e.record_count,
+                (SELECT group_concat(name, ' | ') FROM (
+                    SELECT DISTINCT r.name FROM entity_records er JOIN records r
+                    ON r.id = er.record_id WHERE er.entity_id = e.id ORDER BY r.id))
+         FROM entities e WHERE e.kind IN ('company', 'organization')
+         ORDER BY (SELECT count(DISTINCT r.name) FROM entity_records er JOIN records r
+                   ON r.id = er.record_id WHERE er.entity_id = e.id) DESC, e.id LIMIT 5",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, n, names): (i64, i64, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        writeln!(out, "entity {id:>4} ({n} records): {names}")?;
+    }
+    writeln!(
+        out,
+        "(trawl entity ID shows the records, sources and merge evidence)"
+    )?;
     Ok(0)
 }
 
