@@ -248,14 +248,21 @@ impl<'t> Sink<'t> {
     /// # Errors
     /// [`Error::Db`].
     pub fn lookup_key(&self, key: &str) -> Result<Option<RecordId>> {
+        // The preference is applied here rather than in an ORDER BY on a bound parameter, which
+        // made SQLite re-prepare the statement on every call.
         let mut stmt = self.tx.prepare_cached(
-            "SELECT id FROM records WHERE source_key = ?1 AND origin IN ('party', 'ftm', 'screening')
-             ORDER BY (source_id = ?2) DESC, id DESC LIMIT 1",
+            "SELECT id, source_id FROM records
+             WHERE source_key = ?1 AND origin IN ('party', 'ftm', 'screening')",
         )?;
-        let mut rows = stmt.query(params![key, self.source.0])?;
-        Ok(match rows.next()? {
-            Some(row) => Some(RecordId(row.get(0)?)),
-            None => None,
-        })
+        let mut rows = stmt.query([key])?;
+        let mut best: Option<(bool, i64)> = None;
+        while let Some(row) = rows.next()? {
+            let candidate = (
+                row.get::<_, i64>(1)? == self.source.0,
+                row.get::<_, i64>(0)?,
+            );
+            best = best.max(Some(candidate));
+        }
+        Ok(best.map(|(_, id)| RecordId(id)))
     }
 }
