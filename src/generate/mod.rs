@@ -445,6 +445,9 @@ mod tests {
                 per_net[n]
             );
             assert!(!net.links.is_empty());
+            for f in &net.fronts {
+                assert!(world.companies[f.company as usize].registered);
+            }
             // A trail leads from the fronts to the beneficiary side.
             let ben = world::Node::Company(net.beneficiary);
             let ben_side = |n: world::Node| {
