@@ -7,7 +7,6 @@
 //! ids of each network's orders for `truth/networks.json`.
 
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::Path;
 
 use crate::{Error, Result};
@@ -20,6 +19,7 @@ use super::networks::{Owner, Plan, Planned, order_ref, unit_price};
 use super::places::{COUNTRIES, country_spelling};
 use super::products::{self, Class, PRODUCTS};
 use super::rng::Rng;
+use super::truth::Truth;
 use super::world::{HUBS, Role, World, stream};
 
 /// The header of shipments.csv.
@@ -177,8 +177,7 @@ pub fn write(
     plan: &Plan,
     cfg: &GenerateConfig,
     path: &Path,
-    truth: &mut dyn Write,
-    truth_path: &Path,
+    truth: &mut Truth,
 ) -> Result<ShipmentStats> {
     let (rows, first_year, years) = (cfg.shipments, cfg.first_year, cfg.years);
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
@@ -224,9 +223,7 @@ pub fn write(
                     Owner::Background => {}
                 }
                 let front = matches!(p.owner, Owner::Network { .. });
-                st.mentions += row
-                    .fill(world, &mut sp, &mut rng, p, &id, front, truth)
-                    .map_err(|e| Error::io(truth_path, e))?;
+                st.mentions += row.fill(world, &mut sp, &mut rng, p, &id, front, truth)?;
                 w.write_record(&row.fields).map_err(csv_err)?;
                 st.rows += 1;
                 continue;
@@ -244,9 +241,7 @@ pub fn write(
                 }
                 seq += 1;
                 let id = format!("SH{seq:0width$}");
-                st.mentions += row
-                    .fill(world, &mut sp, &mut rng, &line, &id, false, truth)
-                    .map_err(|e| Error::io(truth_path, e))?;
+                st.mentions += row.fill(world, &mut sp, &mut rng, &line, &id, false, truth)?;
                 w.write_record(&row.fields).map_err(csv_err)?;
                 st.rows += 1;
             }
@@ -352,8 +347,8 @@ impl Row {
         p: &Planned,
         id: &str,
         front: bool,
-        truth: &mut dyn Write,
-    ) -> std::io::Result<u64> {
+        truth: &mut Truth,
+    ) -> Result<u64> {
         for f in &mut self.fields {
             f.clear();
         }
@@ -369,7 +364,7 @@ impl Row {
                            country: Option<usize>,
                            rng: &mut Rng,
                            sp: &mut Spellings|
-         -> std::io::Result<()> {
+         -> Result<()> {
             let Some(c) = who else { return Ok(()) };
             let k = spelling_index(rng, front && role != "shipper");
             f[name].push_str(sp.name(world, c, k));
@@ -393,8 +388,7 @@ impl Row {
                 }
             }
             mentions += 1;
-            // Same format as `Company::cluster`, without allocating per mention.
-            writeln!(truth, "{id}:{role},C{c:06}")
+            truth.mention(id, role, c as usize)
         };
         mention(f, "shipper", Some(p.shipper), 2, Some(3), Some(4), rng, sp)?;
         mention(

@@ -85,7 +85,9 @@ pub struct Company {
 impl Company {
     /// The cluster id of company `i`.
     pub fn cluster(i: usize) -> String {
-        format!("C{i:06}")
+        let mut s = String::with_capacity(8);
+        super::truth::push_company(&mut s, i);
+        s
     }
 
     /// Whether it is an organisation rather than a company.
@@ -108,7 +110,9 @@ pub struct Person {
 impl Person {
     /// The cluster id of person `i`.
     pub fn cluster(i: usize) -> String {
-        format!("P{i:06}")
+        let mut s = String::with_capacity(8);
+        super::truth::push_person(&mut s, i);
+        s
     }
 }
 
