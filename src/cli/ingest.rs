@@ -106,5 +106,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             )?;
         }
     }
+    if refused > 0 {
+        eprintln!("trawl: {refused} file(s) refused, nothing of them written");
+        return Ok(2);
+    }
     Ok(0)
 }
