@@ -20,7 +20,8 @@ measure() {
   for _ in $(seq "$RUNS"); do
     eval "$setup"
     local out
-    out=$( { /usr/bin/time -f "%e %M" bash -c "$cmd" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    /usr/bin/time -o "$WORK/time.txt" -f "%e %M" bash -c "$cmd" >/dev/null 2>&1
+    out=$(tail -n 1 "$WORK/time.txt")
     times+=("${out% *}")
     local m=${out#* }
     (( m > rss )) && rss=$m
