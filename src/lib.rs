@@ -5,8 +5,8 @@
 //! 1. [`ingest`] reads parties, relationships, shipments, the US Consolidated Screening List and
 //!    FollowTheMoney files into the [`store`], every row with its file and line, bad rows to the
 //!    quarantine.
-//! 2. resolve clusters records into entities; graph links them; score finds structuring
-//!    (issues 3–5 build these on the store).
+//! 2. [`resolve`] clusters records into entities (normalise, block, compare, cluster), keeping
+//!    the evidence of every merge; graph links them; score finds structuring (issues 4–5).
 //!
 //! [`generate`] writes synthetic inputs with planted structuring networks and ground truth.
 //! The `trawl` binary ([`cli`]) is a thin layer over these modules.
@@ -16,6 +16,7 @@ pub mod error;
 pub mod generate;
 pub mod ingest;
 pub mod model;
+pub mod resolve;
 pub mod store;
 
 pub use error::{Error, Result};

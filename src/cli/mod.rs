@@ -8,9 +8,13 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod demo;
+mod entity;
+mod eval_resolve;
+mod explain_match;
 mod generate;
 mod ingest;
 mod quarantine;
+mod resolve;
 mod sources;
 
 /// trawl: smuggling-risk graph analysis for export-control enforcement.
@@ -39,6 +43,14 @@ enum Command {
     Quarantine(quarantine::Args),
     /// List ingested sources with their row counts.
     Sources(sources::Args),
+    /// Resolve records into entities (normalise, block, compare, cluster).
+    Resolve(resolve::Args),
+    /// Explain the comparison of two records feature by feature.
+    ExplainMatch(explain_match::Args),
+    /// Show an entity: its records with source file and line, and the merge evidence.
+    Entity(entity::Args),
+    /// Score the latest resolution against a truth CSV (pairwise, B-cubed, blocking recall).
+    EvalResolve(eval_resolve::Args),
     /// Ingest sample-data into a throwaway database and run every stage, printing what it found.
     Demo(demo::Args),
 }
@@ -56,6 +68,10 @@ pub fn run() -> anyhow::Result<u8> {
         Command::Generate(args) => generate::run(args, &mut out)?,
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
         Command::Sources(args) => sources::run(args, &mut out)?,
+        Command::Resolve(args) => resolve::run(args, &mut out)?,
+        Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
+        Command::Entity(args) => entity::run(args, &mut out)?,
+        Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
         Command::Demo(args) => demo::run(args, &mut out)?,
     };
     out.flush()?;

@@ -13,7 +13,10 @@ use crate::error::{Error, Result};
 
 /// The schema files, applied in order; file N brings the database to `user_version` N.
 /// `schema/` is the single source of truth: nothing else creates tables.
-pub const MIGRATIONS: &[(&str, &str)] = &[("001_init", include_str!("../../schema/001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_init", include_str!("../../schema/001_init.sql")),
+    ("002_resolve", include_str!("../../schema/002_resolve.sql")),
+];
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {

@@ -1,0 +1,712 @@
+//! Comparison: a candidate pair becomes a vector of feature levels, and a Fellegi–Sunter model
+//! turns the levels into a match weight with one readable contribution per feature.
+//!
+//! Input: two [`Prepared`] records and the [`Corpus`] statistics. Output: a [`Pattern`] (one
+//! level per feature, packed in a `u64`) and, through a [`Model`], per-feature contributions
+//! `log2(m / u)` in bits and the match weight = prior log-odds + Σ contributions. A missing value
+//! on either side contributes nothing.
+//!
+//! The model's `m` (P(level | match)) and `u` (P(level | non-match)) and the share of matches
+//! λ are estimated from the candidate pairs themselves with expectation–maximisation (no labels
+//! needed), starting from documented weakly-informative priors that also act as
+//! [`PRIOR_STRENGTH`] pseudo-pairs, so tiny data sets and empty levels give finite, sensible
+//! weights. One parameter block is held: the name's `m` stays at its prior, as the anchor that
+//! tells EM which latent class is "the same party" (see [`Model::estimate`]); the name's `u`,
+//! every other `m` and `u`, and λ are learnt. EM runs on the counts of distinct patterns (a few thousand), so it costs
+//! milliseconds whatever the number of pairs; counts are integers, so the result is the same for
+//! any thread count.
+//!
+//! Every threshold below has its reason beside it.
+
+use serde::{Deserialize, Serialize};
+
+use super::prepare::{Class, Corpus, Prepared, Vocab};
+
+/// Feature names, in pattern order.
+pub const FEATURES: [&str; 12] = [
+    "name",
+    "legal_form",
+    "country",
+    "city",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "domain",
+    "registration_id",
+    "dob",
+    "nationality",
+];
+
+/// Number of features.
+pub const NF: usize = FEATURES.len();
+
+/// Level names of each feature, lowest (most against a match) first.
+pub const LEVELS: [&[&str]; NF] = [
+    &["different", "weak", "fair", "strong", "exact"],
+    &["incompatible", "compatible", "same"],
+    &["different", "same"],
+    &["different", "similar", "same"],
+    &["different", "some", "similar", "same"],
+    &["different", "same"],
+    &["different", "shared"],
+    &["different", "shared"],
+    &["different", "shared"],
+    &["different", "same"],
+    &["different", "same year", "same"],
+    &["disjoint", "shared"],
+];
+
+/// The level value meaning "missing on one side": no evidence either way.
+pub const MISSING: u8 = 15;
+
+/// One level (4 bits) per feature, feature 0 in the lowest bits.
+pub type Pattern = u64;
+
+/// Reads the level of feature `f`.
+pub fn level(p: Pattern, f: usize) -> u8 {
+    ((p >> (4 * f)) & 0xF) as u8
+}
+
+fn pack(levels: &[u8; NF]) -> Pattern {
+    levels
+        .iter()
+        .enumerate()
+        .fold(0, |acc, (f, &l)| acc | (u64::from(l) << (4 * f)))
+}
+
+/// Minimum Jaro–Winkler for two different words to count as spellings of one word, and only for
+/// words of at least [`FUZZY_MIN_LEN`] letters. At 0.9 a one-letter slip in a word of six or
+/// more letters passes ("tecnology"/"technology" 0.97, "smyth"/"smith" 0.89 fails, by design for
+/// short words), while words that only share a prefix mostly fail.
+pub const FUZZY_WORD: f64 = 0.9;
+/// Shorter words must match exactly: in three-letter words one letter is a third of the word.
+pub const FUZZY_MIN_LEN: usize = 4;
+
+fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    let (sa, sb) = (&v.strings[a as usize], &v.strings[b as usize]);
+    if abbreviates(sa.as_bytes(), sb.as_bytes()) || abbreviates(sb.as_bytes(), sa.as_bytes()) {
+        return ABBREVIATION;
+    }
+    if sa.len() < FUZZY_MIN_LEN
+        || sb.len() < FUZZY_MIN_LEN
+        || sa.as_bytes()[0].is_ascii_digit()
+        || sb.as_bytes()[0].is_ascii_digit()
+    {
+        return 0.0;
+    }
+    if !may_reach_fuzzy(sa.as_bytes(), sb.as_bytes()) {
+        return 0.0;
+    }
+    let jw = strsim::jaro_winkler(sa, sb);
+    if jw >= FUZZY_WORD { jw as f32 } else { 0.0 }
+}
+
+/// Credit for a word that abbreviates the other ("trdg"/"trading", "info"/"information",
+/// "cmpts"/"components"): as much as a near spelling at the [`FUZZY_WORD`] boundary, so a name
+/// whose only difference is an abbreviation is still a `strong` match.
+pub const ABBREVIATION: f32 = 0.9;
+/// Shortest abbreviation recognised: two letters ("co", "st") are too ambiguous.
+pub const ABBREVIATION_MIN_LEN: usize = 3;
+
+/// Whether `short` abbreviates `long`: same first letter, shorter, at least
+/// [`ABBREVIATION_MIN_LEN`] letters, and its letters appear in `long` in order (truncation,
+/// dropped vowels and contractions all have that shape). Numbers never abbreviate.
+pub fn abbreviates(short: &[u8], long: &[u8]) -> bool {
+    if short.len() < ABBREVIATION_MIN_LEN
+        || short.len() >= long.len()
+        || short[0] != long[0]
+        || short[0].is_ascii_digit()
+    {
+        return false;
+    }
+    let mut it = long.iter();
+    short.iter().all(|c| it.any(|x| x == c))
+}
+
+/// A cheap necessary condition for Jaro–Winkler ≥ [`FUZZY_WORD`] (0.9): Jaro's matching
+/// characters m are at most the common letters c (multiset intersection), so
+/// Jaro ≤ (c/|a| + c/|b| + 1)/3, and Winkler's prefix bonus adds at most 0.4 (1 − Jaro); so
+/// JW ≥ 0.9 needs Jaro ≥ 5/6, hence c/|a| + c/|b| ≥ 1.5. Skips most word pairs without
+/// running Jaro–Winkler.
+fn may_reach_fuzzy(a: &[u8], b: &[u8]) -> bool {
+    let mut counts = [0i16; 128];
+    for &x in a {
+        counts[(x & 0x7F) as usize] += 1;
+    }
+    let mut common = 0usize;
+    for &x in b {
+        let c = &mut counts[(x & 0x7F) as usize];
+        if *c > 0 {
+            *c -= 1;
+            common += 1;
+        }
+    }
+    let c = common as f64;
+    c / a.len() as f64 + c / b.len() as f64 >= 1.5
+}
+
+/// Weighted soft token overlap in [0, 1]: each word of either side is credited with its best
+/// match on the other side (1 for the same word, the Jaro–Winkler similarity for a near
+/// spelling), weighted by its inverse frequency; the sum over both sides is divided by the total
+/// weight of both sides. Symmetric by construction; order of words is irrelevant.
+pub fn soft_overlap(v: &Vocab, x: &[u32], y: &[u32]) -> f32 {
+    if x.is_empty() || y.is_empty() {
+        return 0.0;
+    }
+    // Best match of every word on each side, from one pass over the word pairs. Names longer
+    // than MAX_WORDS words are compared on their first MAX_WORDS (no real name is that long;
+    // the cap keeps the buffers on the stack).
+    const MAX_WORDS: usize = 16;
+    let (x, y) = (&x[..x.len().min(MAX_WORDS)], &y[..y.len().min(MAX_WORDS)]);
+    let (mut bx, mut by) = ([0.0f32; MAX_WORDS], [0.0f32; MAX_WORDS]);
+    for (i, &t) in x.iter().enumerate() {
+        for (j, &u) in y.iter().enumerate() {
+            let s = word_sim(v, t, u);
+            bx[i] = bx[i].max(s);
+            by[j] = by[j].max(s);
+        }
+    }
+    let side = |words: &[u32], best: &[f32]| -> (f32, f32) {
+        let mut num = 0.0;
+        let mut den = 0.0;
+        for (k, &t) in words.iter().enumerate() {
+            let w = v.weight[t as usize];
+            num += w * best[k];
+            den += w;
+        }
+        (num, den)
+    };
+    let (n1, d1) = side(x, &bx);
+    let (n2, d2) = side(y, &by);
+    // two-operand sums commute exactly, so the result is symmetric bit for bit
+    (n1 + n2) / (d1 + d2)
+}
+
+/// Name similarity of two records: the best over their spellings (primary name and aliases),
+/// and whether some pair of spellings is identical (same words, or the same letters once spaces
+/// are removed: "Hua Wei" / "Huawei").
+pub fn name_similarity(c: &Corpus, a: &Prepared, b: &Prepared) -> (f32, bool) {
+    let mut best = 0.0f32;
+    for na in &a.names {
+        for nb in &b.names {
+            if na.compact == nb.compact {
+                return (1.0, true);
+            }
+            best = best.max(soft_overlap(&c.names, &na.tokens, &nb.tokens));
+        }
+    }
+    (best, false)
+}
+
+/// Name levels: `strong` ≥ 0.9 (every word agrees up to a typo, or only a very common word
+/// differs), `fair` ≥ 0.75 (the informative words agree), `weak` ≥ 0.5 (about half of the name's
+/// information agrees). Below that the names are different.
+pub const NAME_LEVELS: [f32; 3] = [0.5, 0.75, 0.9];
+/// Address levels: `same` ≥ 0.95, `similar` ≥ 0.75, `some` ≥ 0.4 (a street or building
+/// shared, the number or unit not). House and unit numbers only ever match exactly.
+pub const ADDRESS_LEVELS: [f32; 3] = [0.4, 0.75, 0.95];
+/// City names of at least 0.9 Jaro–Winkler are spellings of one city ("Kuala Lumpur" /
+/// "Kualalumpur", "Muenchen"/"Munchen").
+pub const CITY_SIM: f64 = 0.9;
+
+fn graded(x: f32, cuts: &[f32; 3]) -> u8 {
+    cuts.iter().filter(|&&c| x >= c).count() as u8
+}
+
+fn shared<T: PartialEq>(a: &[T], b: &[T]) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        MISSING
+    } else {
+        u8::from(a.iter().any(|x| b.contains(x)))
+    }
+}
+
+fn opt_eq<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> u8 {
+    match (a, b) {
+        (Some(x), Some(y)) => u8::from(x == y),
+        _ => MISSING,
+    }
+}
+
+/// Compares two records into their feature levels.
+///
+/// # Complexity
+/// O(n_a · n_b · w²) for names with n spellings of w words; everything else is O(size of the
+/// field).
+pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
+    let mut l = [MISSING; NF];
+    let (sim, exact) = name_similarity(c, a, b);
+    l[0] = if exact { 4 } else { graded(sim, &NAME_LEVELS) };
+    l[2] = opt_eq(&a.country, &b.country);
+    // Legal forms are chosen by jurisdiction: across two different countries they differ
+    // anyway, and counting that disagreement again on top of the country's would count one fact
+    // twice. So the legal form is compared only within a country (or when one is unknown).
+    l[1] = match (a.legal, b.legal) {
+        (Some(x), Some(y)) if l[2] != 0 => x.agreement(y),
+        _ => MISSING,
+    };
+    l[3] = match (a.city, b.city) {
+        (Some(x), Some(y)) if x == y => 2,
+        (Some(x), Some(y)) => {
+            let jw =
+                strsim::jaro_winkler(&c.cities.strings[x as usize], &c.cities.strings[y as usize]);
+            u8::from(jw >= CITY_SIM)
+        }
+        _ => MISSING,
+    };
+    l[4] = if a.address.is_empty()
+        || b.address.is_empty()
+        || a.address_non_latin != b.address_non_latin
+    {
+        MISSING
+    } else {
+        graded(
+            soft_overlap(&c.addresses, &a.address, &b.address),
+            &ADDRESS_LEVELS,
+        )
+    };
+    l[5] = opt_eq(&a.postcode, &b.postcode);
+    l[6] = shared(&a.phones, &b.phones);
+    l[7] = shared(&a.emails, &b.emails);
+    l[8] = shared(&a.domains, &b.domains);
+    l[9] = shared(&a.reg_ids, &b.reg_ids);
+    l[10] = match (a.dob, b.dob) {
+        (Some((ya, fa)), Some((yb, fb))) => {
+            if fa != 0 && fa == fb {
+                2
+            } else if ya == yb {
+                1
+            } else {
+                0
+            }
+        }
+        _ => MISSING,
+    };
+    l[11] = shared(&a.nationality, &b.nationality);
+    pack(&l) | (u64::from(a.class == Class::Person) << PERSON_BIT)
+}
+
+/// Bit of a [`Pattern`] that says the pair is of people, whose model is separate.
+pub const PERSON_BIT: u32 = 60;
+
+/// Whether a pattern is of a pair of people.
+pub fn is_person(p: Pattern) -> bool {
+    p >> PERSON_BIT & 1 == 1
+}
+
+/// One model for organisations and one for people. They differ where it matters: two
+/// unrelated people share an exact name ("William Thompson") far more often than two unrelated
+/// companies do, so the same name level is weaker evidence among people and EM learns that
+/// from the person pairs alone. Vessels and aircraft use the organisation model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Models {
+    pub organisation: Model,
+    pub person: Model,
+}
+
+impl Models {
+    /// Both models at the prior.
+    pub fn prior() -> Models {
+        Models {
+            organisation: Model::prior(),
+            person: Model::person_prior(),
+        }
+    }
+
+    /// Estimates the organisation model from its pairs' pattern counts (see
+    /// [`Model::estimate`]); people keep [`Model::person_prior`]. Among people, common names
+    /// make the latent classes unidentifiable from candidate pairs alone: on generated data
+    /// (150k people) EM settled on "same country and nationality" as the match class (λ 0.36,
+    /// a date-of-birth *disagreement* in 98% of "matches") and chained thousands of namesakes
+    /// into one entity. The person prior needs a date of birth, an address or an identifier
+    /// besides a common name.
+    pub fn estimate(patterns: &[(Pattern, u64)]) -> Models {
+        type Counts = Vec<(Pattern, u64)>;
+        let (people, orgs): (Counts, Counts) = patterns.iter().partition(|(p, _)| is_person(*p));
+        let mut person = Model::person_prior();
+        person.pairs = people.iter().map(|(_, n)| n).sum();
+        Models {
+            organisation: Model::estimate(&orgs, &Model::prior()),
+            person,
+        }
+    }
+
+    /// The model that scores a pattern.
+    pub fn for_pattern(&self, p: Pattern) -> &Model {
+        if is_person(p) {
+            &self.person
+        } else {
+            &self.organisation
+        }
+    }
+
+    /// Match weight of a pattern under its model, bits.
+    pub fn weight(&self, p: Pattern) -> f64 {
+        self.for_pattern(p).weight(p)
+    }
+}
+
+/// Weight of the priors in EM, in pseudo-pairs. Ten imaginary pairs are enough to keep an
+/// empty level finite and a handful of pairs from swinging the model, and are swamped by any
+/// real data set (thousands of pairs).
+pub const PRIOR_STRENGTH: f64 = 10.0;
+/// EM stops when no parameter moves by more than this, or after [`MAX_EM_ITERATIONS`].
+pub const EM_TOLERANCE: f64 = 1e-6;
+/// Iteration cap for EM; it converges in tens of iterations on real data.
+pub const MAX_EM_ITERATIONS: usize = 200;
+
+/// A Fellegi–Sunter model: λ and m/u per feature level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// Share of matches among candidate pairs.
+    pub lambda: f64,
+    /// P(level | match), per feature, per level.
+    pub m: Vec<Vec<f64>>,
+    /// P(level | non-match), per feature, per level.
+    pub u: Vec<Vec<f64>>,
+    /// EM iterations run (0 for the prior).
+    pub iterations: usize,
+    /// Candidate pairs EM saw.
+    pub pairs: u64,
+    /// How the model was obtained: "prior", "em", or "prior (em rejected: …)".
+    pub source: String,
+}
+
+impl Model {
+    /// The weakly-informative prior for candidate pairs (pairs that already share a blocking
+    /// key, so names agree more often than between random records). Each row reads "among true
+    /// matches / among non-matches, how often is this level seen": e.g. a shared phone is seen in
+    /// 70% of matches that both have a phone and 1% of non-matches. λ = 0.1: blocking keeps
+    /// about one true pair per ten candidates in typical deduplication workloads.
+    pub fn prior() -> Model {
+        let m: Vec<Vec<f64>> = vec![
+            vec![0.01, 0.04, 0.10, 0.25, 0.60],
+            vec![0.05, 0.25, 0.70],
+            vec![0.05, 0.95],
+            vec![0.10, 0.10, 0.80],
+            vec![0.15, 0.15, 0.30, 0.40],
+            vec![0.10, 0.90],
+            vec![0.30, 0.70],
+            vec![0.40, 0.60],
+            vec![0.30, 0.70],
+            vec![0.20, 0.80],
+            vec![0.05, 0.10, 0.85],
+            vec![0.10, 0.90],
+        ];
+        let u: Vec<Vec<f64>> = vec![
+            vec![0.55, 0.25, 0.12, 0.06, 0.02],
+            vec![0.35, 0.30, 0.35],
+            vec![0.50, 0.50],
+            vec![0.70, 0.05, 0.25],
+            vec![0.85, 0.10, 0.04, 0.01],
+            vec![0.80, 0.20],
+            vec![0.99, 0.01],
+            vec![0.995, 0.005],
+            vec![0.99, 0.01],
+            vec![0.99, 0.01],
+            vec![0.90, 0.08, 0.02],
+            vec![0.60, 0.40],
+        ];
+        Model {
+            lambda: 0.1,
+            m,
+            u,
+            iterations: 0,
+            pairs: 0,
+            source: "prior".into(),
+        }
+    }
+
+    /// The prior for pairs of people: as [`Model::prior`], except that unrelated people share a
+    /// name far more often (15% of non-matching candidate pairs have the exact same name: common
+    /// given and family names), so a name alone is about one bit of evidence.
+    pub fn person_prior() -> Model {
+        let mut m = Model::prior();
+        m.u[0] = vec![0.40, 0.25, 0.12, 0.08, 0.15];
+        m.source = "person prior".into();
+        m
+    }
+
+    /// Contribution of feature `f` at level `l` in bits: log2(m / u).
+    pub fn contribution(&self, f: usize, l: u8) -> Option<f64> {
+        if l == MISSING {
+            return None;
+        }
+        let l = l as usize;
+        Some((self.m[f][l] / self.u[f][l]).log2())
+    }
+
+    /// Prior log-odds of a match among candidate pairs, in bits.
+    pub fn prior_weight(&self) -> f64 {
+        (self.lambda / (1.0 - self.lambda)).log2()
+    }
+
+    /// Match weight of a pattern in bits: prior log-odds + Σ contributions (posterior log-odds).
+    pub fn weight(&self, p: Pattern) -> f64 {
+        self.prior_weight()
+            + (0..NF)
+                .filter_map(|f| self.contribution(f, level(p, f)))
+                .sum::<f64>()
+    }
+
+    /// Estimates the model from the counts of distinct patterns (sorted by pattern) with EM,
+    /// starting from and regularised by `prior`. The name's `m` is not re-estimated: left free,
+    /// EM on candidate pairs settles on the strongest correlated structure — "same country and
+    /// same legal form" — as its match class and merges unrelated firms (measured: pairwise
+    /// precision 0.32 free vs 0.98 anchored on a messy synthetic set).
+    pub fn estimate(patterns: &[(Pattern, u64)], prior: &Model) -> Model {
+        let total: u64 = patterns.iter().map(|(_, n)| n).sum();
+        let mut model = prior.clone();
+        model.pairs = total;
+        if total == 0 {
+            return model;
+        }
+        let a = PRIOR_STRENGTH;
+        for it in 1..=MAX_EM_ITERATIONS {
+            // E-step: posterior match probability of each pattern
+            let mut mc: Vec<Vec<f64>> = prior.m.iter().map(|r| vec![0.0; r.len()]).collect();
+            let mut uc = mc.clone();
+            let mut matches = 0.0;
+            for &(p, n) in patterns {
+                let g = 1.0 / (1.0 + 2f64.powf(-model.weight(p)));
+                let n = n as f64;
+                matches += g * n;
+                for f in 0..NF {
+                    let l = level(p, f);
+                    if l != MISSING {
+                        mc[f][l as usize] += g * n;
+                        uc[f][l as usize] += (1.0 - g) * n;
+                    }
+                }
+            }
+            // M-step with the prior as pseudo-counts. The name's m stays at the prior: it is the
+            // anchor that says which latent class is "the same party". Left free, EM drifts to
+            // whatever structure is strongest among candidate pairs — typically "same country
+            // and same legal form", which are correlated among non-matches too — and calls that
+            // the match class (the known failure of unsupervised Fellegi–Sunter under
+            // dependence). Every other m, every u and λ are learnt.
+            let mut next = model.clone();
+            next.lambda = (matches + a * prior.lambda) / (total as f64 + a);
+            for f in 0..NF {
+                let anchored = f == 0;
+                let (sm, su): (f64, f64) = (mc[f].iter().sum(), uc[f].iter().sum());
+                for l in 0..mc[f].len() {
+                    if !anchored {
+                        next.m[f][l] = (mc[f][l] + a * prior.m[f][l]) / (sm + a);
+                    }
+                    next.u[f][l] = (uc[f][l] + a * prior.u[f][l]) / (su + a);
+                }
+            }
+            let delta = max_delta(&model, &next);
+            model = next;
+            model.iterations = it;
+            if delta < EM_TOLERANCE {
+                break;
+            }
+        }
+        model.source = "em".into();
+        // Guard against the label switch EM can fall into: the "match" class must be the one
+        // in which names agree.
+        let name_top = model.contribution(0, 4).unwrap_or(0.0);
+        let name_bottom = model.contribution(0, 0).unwrap_or(0.0);
+        if name_top <= name_bottom {
+            let mut p = prior.clone();
+            p.pairs = total;
+            p.source = "prior (em rejected: names did not separate the classes)".into();
+            return p;
+        }
+        model
+    }
+}
+
+fn max_delta(a: &Model, b: &Model) -> f64 {
+    let mut d = (a.lambda - b.lambda).abs();
+    for f in 0..NF {
+        for l in 0..a.m[f].len() {
+            d = d.max((a.m[f][l] - b.m[f][l]).abs());
+            d = d.max((a.u[f][l] - b.u[f][l]).abs());
+        }
+    }
+    d
+}
+
+/// Posterior match probability of a weight in bits.
+pub fn probability(weight: f64) -> f64 {
+    1.0 / (1.0 + 2f64.powf(-weight))
+}
+
+/// The log-odds (bits) of a probability: the inverse of [`probability`].
+pub fn log_odds(p: f64) -> f64 {
+    (p / (1.0 - p)).log2()
+}
+
+/// One feature of an explained pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeatureExplained {
+    pub feature: &'static str,
+    pub level: Option<&'static str>,
+    pub contribution: Option<f64>,
+}
+
+/// Spells out a pattern: each feature's level name and contribution in bits.
+pub fn explain(model: &Model, p: Pattern) -> Vec<FeatureExplained> {
+    (0..NF)
+        .map(|f| {
+            let l = level(p, f);
+            FeatureExplained {
+                feature: FEATURES[f],
+                level: (l != MISSING).then(|| LEVELS[f][l as usize]),
+                contribution: model.contribution(f, l),
+            }
+        })
+        .collect()
+}
+
+/// A compact, readable form of a pattern's contributions for the evidence tables:
+/// `name=exact:+5.81 country=same:+0.93 …` (missing features left out).
+pub fn evidence_string(model: &Model, p: Pattern) -> String {
+    let mut s = String::new();
+    for e in explain(model, p) {
+        if let (Some(l), Some(c)) = (e.level, e.contribution) {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&format!("{}={}:{:+.2}", e.feature, l, c));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::prepare::{RawRecord, prepare};
+
+    fn corpus(names: &[&str]) -> Corpus {
+        let raws: Vec<RawRecord> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| RawRecord {
+                id: i as i64 + 1,
+                kind: "company".into(),
+                name: (*n).into(),
+                ..RawRecord::default()
+            })
+            .collect();
+        prepare(&raws)
+    }
+
+    #[test]
+    fn similarity_is_symmetric() {
+        let c = corpus(&[
+            "Apex Tech Pte Ltd",
+            "Apex Tech Trading Pte Ltd",
+            "APEX TECHNOLOGIES PTE LTD",
+            "Apexx Tecnology Ltd",
+            "Blue Ocean Shipping",
+            "Ocean Blue Shiping Co",
+            "华为技术有限公司",
+            "Hua Wei Ji Shu",
+        ]);
+        let r = &c.records;
+        for a in r {
+            for b in r {
+                assert_eq!(compare(&c, a, b), compare(&c, b, a));
+                let (s1, e1) = name_similarity(&c, a, b);
+                let (s2, e2) = name_similarity(&c, b, a);
+                assert!((s1 - s2).abs() < 1e-6 && e1 == e2);
+            }
+        }
+        // cross-script: the transliteration meets the Latin spelling
+        assert_eq!(level(compare(&c, &r[6], &r[7]), 0), 4);
+    }
+
+    #[test]
+    fn name_levels_order_variants() {
+        let c = corpus(&[
+            "Apex Tech Pte Ltd",
+            "APEX TECHNOLOGY PTE. LIMITED",
+            "Apex Tech Trading Pte Ltd",
+            "Apexx Tech Pte Ltd",
+            "Zenith Marine Ltd",
+        ]);
+        let r = &c.records;
+        let name = |i: usize, j: usize| level(compare(&c, &r[i], &r[j]), 0);
+        assert_eq!(name(0, 1), 4);
+        assert!(name(0, 3) >= 2, "typo keeps the name close");
+        assert!(name(0, 2) < 4);
+        assert_eq!(name(0, 4), 0);
+    }
+
+    #[test]
+    fn abbreviations() {
+        for (a, b) in [
+            ("trdg", "trading"),
+            ("info", "information"),
+            ("cmpts", "components"),
+            ("exp", "express"),
+            ("soln", "solution"),
+        ] {
+            assert!(abbreviates(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
+        for (a, b) in [
+            ("co", "company"),
+            ("tarding", "trading"),
+            ("xpress", "express"),
+        ] {
+            assert!(!abbreviates(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn prefilter_never_rejects_a_fuzzy_match() {
+        let words = [
+            "technology",
+            "tecnology",
+            "technolgy",
+            "apex",
+            "apexx",
+            "smith",
+            "smyth",
+            "zenith",
+            "zenit",
+            "international",
+            "internatinal",
+            "shenzhen",
+            "shenzen",
+            "global",
+            "golbal",
+        ];
+        for a in words {
+            for b in words {
+                if strsim::jaro_winkler(a, b) >= FUZZY_WORD {
+                    assert!(may_reach_fuzzy(a.as_bytes(), b.as_bytes()), "{a} {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn em_learns_from_unlabelled_pairs() {
+        // 100 pairs with matching names and phones, 900 with neither
+        let mut l = [MISSING; NF];
+        l[0] = 4;
+        l[6] = 1;
+        l[2] = 1;
+        let good = pack(&l);
+        l[0] = 0;
+        l[6] = 0;
+        l[2] = 1;
+        let bad = pack(&l);
+        let mut pats = vec![(good, 100u64), (bad, 900)];
+        pats.sort_unstable();
+        let m = Model::estimate(&pats, &Model::prior());
+        assert_eq!(m.source, "em");
+        assert!((m.lambda - 0.1).abs() < 0.02, "{}", m.lambda);
+        assert!(m.weight(good) > 5.0 && m.weight(bad) < -5.0);
+    }
+}

@@ -1,0 +1,1181 @@
+//! Entity resolution: cluster the records ingest stored into entities.
+//!
+//! Input: the `records` table (every party mention: registry parties, screening entries,
+//! FollowTheMoney entities, parties named on shipments) and any analyst overrides. Output, in
+//! one transaction (tables of `schema/002_resolve.sql`): `entities`, `entity_records` (every
+//! record maps to exactly one entity, singletons included), `merge_evidence` (the accepted pairs
+//! inside each entity with weight and per-feature contributions), `possible_matches` (pairs
+//! between different entities just below the threshold, for upper-bound grouping downstream),
+//! `resolve_overrides` and a `resolve_runs` row with the fitted model.
+//!
+//! The stages, one file each:
+//! [`normalize`] → [`prepare`] (interning, inverse-frequency word weights, kind of shipment
+//! mentions) → [`block`] (candidate pairs) → [`compare`] (feature levels, Fellegi–Sunter with
+//! EM-estimated m/u) → [`cluster`] (union-find, anti-chaining guard, overrides, stable ids).
+//! [`evaluate`] scores a run against ground truth.
+//!
+//! Deterministic: comparisons run in parallel with rayon but results are collected in pair
+//! order, EM works on integer counts, and ties are broken by record id, so the output is
+//! byte-identical for any `RAYON_NUM_THREADS`.
+
+pub mod block;
+pub mod cluster;
+pub mod compare;
+pub mod evaluate;
+pub mod normalize;
+pub mod prepare;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use compare::{Models, Pattern};
+use prepare::{Corpus, RawRecord};
+
+/// Validated settings of a resolution run. `Default` gives the documented defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResolveConfig {
+    /// Match probability at or above which a pair is accepted (0.9: nine to one that the two
+    /// records are the same party, the usual operating point of probabilistic linkage where a
+    /// false merge costs an analyst more than a missed one).
+    pub threshold: f64,
+    /// Match probability at or above which a pair that was not merged is kept as a possible
+    /// match (0.3: still roughly one chance in three, worth showing as an upper bound).
+    pub possible_threshold: f64,
+    /// Blocks up to this many records are compared on every pair (100 records = 4,950 pairs).
+    pub max_block: usize,
+    /// Blocks above this many records are dropped as uninformative (a word in thousands of
+    /// names); between `max_block` and this a sorted window is used.
+    pub skip_block: usize,
+    /// Estimate m/u with EM (true) or use the documented prior model as is.
+    pub em: bool,
+    /// Override pairs to add to the stored ones (a later decision on a pair replaces an
+    /// earlier one).
+    #[serde(skip)]
+    pub overrides: Vec<OverridePair>,
+}
+
+impl Default for ResolveConfig {
+    fn default() -> Self {
+        ResolveConfig {
+            threshold: 0.9,
+            possible_threshold: 0.3,
+            max_block: 100,
+            skip_block: 5_000,
+            em: true,
+            overrides: Vec::new(),
+        }
+    }
+}
+
+impl ResolveConfig {
+    /// Checks ranges.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the offending option.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |key: &str, reason: &str| {
+            Err(Error::Config {
+                key: key.into(),
+                reason: reason.into(),
+            })
+        };
+        if !(self.threshold > 0.0 && self.threshold < 1.0) {
+            return bad(
+                "threshold",
+                "must be a probability strictly between 0 and 1",
+            );
+        }
+        if !(self.possible_threshold > 0.0 && self.possible_threshold <= self.threshold) {
+            return bad("possible-threshold", "must be in (0, threshold]");
+        }
+        if self.max_block < 2 || self.skip_block < self.max_block {
+            return bad("max-block", "need 2 ≤ max-block ≤ skip-block");
+        }
+        Ok(())
+    }
+
+    fn block(&self) -> block::BlockConfig {
+        block::BlockConfig {
+            max_block: self.max_block,
+            skip_block: self.skip_block,
+        }
+    }
+}
+
+/// An analyst decision on a pair of records, each given as a record id or a source key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverridePair {
+    pub a: String,
+    pub b: String,
+    pub same: bool,
+    pub note: Option<String>,
+}
+
+/// Reads an overrides CSV: header `a,b,decision[,note]`, decision `same` or `different`; `a` and
+/// `b` are record ids or source keys.
+///
+/// # Errors
+/// [`Error::Io`] if unreadable, [`Error::Parse`] with the line for a bad row.
+pub fn read_overrides(path: &Path) -> Result<Vec<OverridePair>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| Error::Parse {
+            path: path.into(),
+            line: 0,
+            reason: e.to_string(),
+        })?;
+    let mut out = Vec::new();
+    for (i, row) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let row = row.map_err(|e| Error::Parse {
+            path: path.into(),
+            line,
+            reason: e.to_string(),
+        })?;
+        let get = |k: usize| row.get(k).unwrap_or("").to_string();
+        let same = match get(2).to_ascii_lowercase().as_str() {
+            "same" | "match" => true,
+            "different" | "distinct" | "nonmatch" => false,
+            other => {
+                return Err(Error::Parse {
+                    path: path.into(),
+                    line,
+                    reason: format!("decision {other:?}: expected same or different"),
+                });
+            }
+        };
+        if get(0).is_empty() || get(1).is_empty() {
+            return Err(Error::Parse {
+                path: path.into(),
+                line,
+                reason: "a and b must both be given".into(),
+            });
+        }
+        out.push(OverridePair {
+            a: get(0),
+            b: get(1),
+            same,
+            note: row.get(3).filter(|s| !s.is_empty()).map(String::from),
+        });
+    }
+    Ok(out)
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ResolveSummary {
+    pub records: u64,
+    pub people: u64,
+    pub inferred_people: u64,
+    pub blocking: block::BlockStats,
+    pub reduction_ratio: f64,
+    pub accepted_pairs: u64,
+    pub possible_pairs: u64,
+    pub overrides: u64,
+    pub clustering: cluster::ClusterStats,
+    /// Records that joined another record's entity: records − entities.
+    pub merges: u64,
+    pub entities: u64,
+    pub model_source: String,
+    pub em_iterations: usize,
+    /// Share of matches among organisation candidate pairs (EM).
+    pub lambda: f64,
+    /// Share of matches among person candidate pairs (EM).
+    pub lambda_person: f64,
+    /// Seconds per stage (not part of the deterministic output).
+    pub seconds: Timings,
+}
+
+/// Wall-clock seconds per stage.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub load: f64,
+    pub prepare: f64,
+    pub block: f64,
+    pub compare: f64,
+    pub cluster: f64,
+    pub write: f64,
+    pub total: f64,
+}
+
+/// Reads every record, in id order.
+///
+/// # Errors
+/// [`Error::Db`].
+pub fn load_records(conn: &Connection) -> Result<Vec<RawRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, origin, source_key, kind, name, aliases, address, city, postcode, country,
+                phone, email, website, registration_id, dob, nationality
+         FROM records ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(RawRecord {
+            id: r.get(0)?,
+            origin: r.get(1)?,
+            source_key: r.get(2)?,
+            kind: r.get(3)?,
+            name: r.get(4)?,
+            aliases: r.get(5)?,
+            address: r.get(6)?,
+            city: r.get(7)?,
+            postcode: r.get(8)?,
+            country: r.get(9)?,
+            phone: r.get(10)?,
+            email: r.get(11)?,
+            website: r.get(12)?,
+            registration_id: r.get(13)?,
+            dob: r.get(14)?,
+            nationality: r.get(15)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Finds a record by id (all digits) or by source key.
+///
+/// # Errors
+/// [`Error::NotFound`] if nothing matches, [`Error::Config`] if a source key is ambiguous.
+pub fn find_record(conn: &Connection, key: &str) -> Result<i64> {
+    if let Ok(id) = key.parse::<i64>() {
+        let found: Option<i64> = conn
+            .query_row("SELECT id FROM records WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+    }
+    let mut stmt = conn.prepare_cached("SELECT id FROM records WHERE source_key = ?1 LIMIT 2")?;
+    let ids: Vec<i64> = stmt
+        .query_map([key], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids.as_slice() {
+        [] => Err(Error::NotFound(format!("record {key}"))),
+        [one] => Ok(*one),
+        _ => Err(Error::Config {
+            key: key.into(),
+            reason: "source key names several records; give a record id".into(),
+        }),
+    }
+}
+
+fn store_overrides(conn: &Connection, pairs: &[OverridePair]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO resolve_overrides (record_a, record_b, decision, note) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (record_a, record_b) DO UPDATE SET decision = excluded.decision,
+                                                       note = excluded.note",
+    )?;
+    for p in pairs {
+        let (a, b) = (find_record(conn, &p.a)?, find_record(conn, &p.b)?);
+        if a == b {
+            continue;
+        }
+        let decision = if p.same { "same" } else { "different" };
+        stmt.execute(params![a.min(b), a.max(b), decision, p.note])?;
+    }
+    Ok(())
+}
+
+fn stored_overrides(conn: &Connection) -> Result<Vec<(i64, i64, bool)>> {
+    let mut stmt = conn.prepare(
+        "SELECT record_a, record_b, decision = 'same' FROM resolve_overrides
+         ORDER BY record_a, record_b",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The model and settings of the latest run, if any.
+///
+/// # Errors
+/// [`Error::Db`]; [`Error::Config`] if the stored JSON is unreadable.
+pub fn latest_model(conn: &Connection) -> Result<Option<(Models, ResolveConfig)>> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT model, config FROM resolve_runs ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((m, c)) = row else { return Ok(None) };
+    let bad = |e: serde_json::Error| Error::Config {
+        key: "resolve_runs".into(),
+        reason: e.to_string(),
+    };
+    Ok(Some((
+        serde_json::from_str(&m).map_err(bad)?,
+        serde_json::from_str(&c).map_err(bad)?,
+    )))
+}
+
+/// Resolves every record into entities and writes the result (see the module docs).
+///
+/// ```
+/// let conn = trawl::store::open_in_memory().unwrap();
+/// let summary = trawl::resolve::resolve(&conn, &Default::default()).unwrap();
+/// assert_eq!(summary.entities, 0);
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] for invalid settings or override keys, [`Error::NotFound`] for an override
+/// naming an unknown record, [`Error::Db`] if the store fails (nothing is written then).
+///
+/// # Complexity
+/// O(n log n) for normalisation and blocking plus O(p) comparisons for p candidate pairs,
+/// which the block cap keeps near-linear in n.
+pub fn resolve(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSummary> {
+    cfg.validate()?;
+    let t0 = Instant::now();
+    let mut s = ResolveSummary::default();
+    let tx = conn.unchecked_transaction()?;
+    store_overrides(&tx, &cfg.overrides)?;
+    let raws = load_records(&tx)?;
+    s.seconds.load = t0.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let corpus = prepare::prepare(&raws);
+    s.records = raws.len() as u64;
+    s.people = corpus
+        .records
+        .iter()
+        .filter(|r| r.class == prepare::Class::Person)
+        .count() as u64;
+    s.inferred_people = corpus.inferred_people as u64;
+    s.seconds.prepare = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let (pairs, stats) = block::candidates(&corpus, &cfg.block());
+    s.reduction_ratio = stats.reduction_ratio();
+    s.blocking = stats;
+    s.seconds.block = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let patterns: Vec<Pattern> = pairs
+        .par_iter()
+        .map(|&(a, b)| {
+            compare::compare(
+                &corpus,
+                &corpus.records[a as usize],
+                &corpus.records[b as usize],
+            )
+        })
+        .collect();
+    let counts = pattern_counts(&patterns);
+    let model = if cfg.em {
+        Models::estimate(&counts)
+    } else {
+        Models::prior()
+    };
+    s.model_source = model.organisation.source.clone();
+    s.em_iterations = model.organisation.iterations;
+    s.lambda = model.organisation.lambda;
+    s.lambda_person = model.person.lambda;
+    let prob: HashMap<Pattern, f64> = counts
+        .iter()
+        .map(|&(p, _)| (p, compare::probability(model.weight(p))))
+        .collect();
+    s.seconds.compare = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let accepted: Vec<(u32, u32, f64)> = pairs
+        .iter()
+        .zip(&patterns)
+        .filter_map(|(&(a, b), p)| {
+            let pr = prob[p];
+            (pr >= cfg.threshold).then_some((a, b, pr))
+        })
+        .collect();
+    s.accepted_pairs = accepted.len() as u64;
+    let index_of: HashMap<i64, u32> = raws
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i as u32))
+        .collect();
+    let mut overrides = cluster::Overrides::default();
+    for (a, b, same) in stored_overrides(&tx)? {
+        let (Some(&ia), Some(&ib)) = (index_of.get(&a), index_of.get(&b)) else {
+            continue;
+        };
+        if same {
+            overrides.same.push((ia, ib));
+        } else {
+            overrides.different.push((ia, ib));
+        }
+    }
+    s.overrides = (overrides.same.len() + overrides.different.len()) as u64;
+    let score = |a: u32, b: u32| {
+        let p = compare::compare(
+            &corpus,
+            &corpus.records[a as usize],
+            &corpus.records[b as usize],
+        );
+        compare::probability(model.weight(p))
+    };
+    let (labels, cstats) = cluster::cluster(
+        raws.len(),
+        &accepted,
+        &pairs,
+        |i| prob[&patterns[i]],
+        &overrides,
+        score,
+    );
+    s.clustering = cstats;
+    s.seconds.cluster = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let out = Output {
+        raws: &raws,
+        corpus: &corpus,
+        labels: &labels,
+        pairs: &pairs,
+        patterns: &patterns,
+        prob: &prob,
+        model: &model,
+        overrides: &overrides,
+        cfg,
+    };
+    let entities = write(&tx, &out)?;
+    s.entities = entities;
+    s.merges = s.records - entities;
+    s.possible_pairs = tx.query_row("SELECT count(*) FROM possible_matches", [], |r| {
+        r.get::<_, i64>(0)
+    })? as u64;
+    s.seconds.write = t.elapsed().as_secs_f64();
+    s.seconds.total = t0.elapsed().as_secs_f64();
+    // serialising plain structs of numbers and strings cannot fail
+    let json = |r: serde_json::Result<String>| r.unwrap_or_default();
+    tx.execute(
+        "INSERT INTO resolve_runs (config, model, summary) VALUES (?1, ?2, ?3)",
+        params![
+            json(serde_json::to_string(cfg)),
+            json(serde_json::to_string(&model)),
+            json(serde_json::to_string(&s))
+        ],
+    )?;
+    tx.commit()?;
+    Ok(s)
+}
+
+/// Counts of each distinct pattern, sorted by pattern (integer counts: thread-independent).
+fn pattern_counts(patterns: &[Pattern]) -> Vec<(Pattern, u64)> {
+    let map = patterns
+        .par_iter()
+        .fold(HashMap::new, |mut m: HashMap<Pattern, u64>, &p| {
+            *m.entry(p).or_default() += 1;
+            m
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        });
+    let mut v: Vec<(Pattern, u64)> = map.into_iter().collect();
+    v.sort_unstable();
+    v
+}
+
+struct Output<'a> {
+    raws: &'a [RawRecord],
+    corpus: &'a Corpus,
+    labels: &'a [u32],
+    pairs: &'a [(u32, u32)],
+    patterns: &'a [Pattern],
+    prob: &'a HashMap<Pattern, f64>,
+    model: &'a Models,
+    overrides: &'a cluster::Overrides,
+    cfg: &'a ResolveConfig,
+}
+
+fn most_common<'s>(values: impl Iterator<Item = &'s str>) -> Option<&'s str> {
+    // first-seen order breaks ties, so the earliest record's spelling wins
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for v in values {
+        match counts.iter_mut().find(|(k, _)| *k == v) {
+            Some(e) => e.1 += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    let max = counts.iter().map(|x| x.1).max()?;
+    counts.into_iter().find(|x| x.1 == max).map(|x| x.0)
+}
+
+fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
+    // previous assignment, for stable ids
+    let mut previous: HashMap<i64, i64> = HashMap::new();
+    {
+        let mut stmt = tx.prepare("SELECT record_id, entity_id FROM entity_records")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            previous.insert(r.get(0)?, r.get(1)?);
+        }
+    }
+    let next_id: i64 = tx
+        .query_row(
+            "SELECT value FROM resolve_state WHERE key = 'next_entity_id'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(1);
+    // clusters in order of their smallest record (labels are smallest indexes, records are in
+    // id order)
+    let mut by_label: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+    for (i, &l) in o.labels.iter().enumerate() {
+        by_label.entry(l).or_default().push(i as u32);
+    }
+    let clusters: Vec<Vec<u32>> = by_label.into_values().collect();
+    let record_ids: Vec<Vec<i64>> = clusters
+        .iter()
+        .map(|c| c.iter().map(|&i| o.raws[i as usize].id).collect())
+        .collect();
+    let (ids, next_id) = cluster::assign_ids(&record_ids, &previous, next_id);
+    let mut entity_of: Vec<i64> = vec![0; o.raws.len()];
+    for (c, &id) in clusters.iter().zip(&ids) {
+        for &i in c {
+            entity_of[i as usize] = id;
+        }
+    }
+
+    tx.execute_batch(
+        "DELETE FROM merge_evidence; DELETE FROM possible_matches;
+         DELETE FROM entity_records; DELETE FROM entities;",
+    )?;
+    {
+        let mut ent = tx.prepare_cached(
+            "INSERT INTO entities (id, kind, name, country, record_count, legal_form, anchor_record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut er =
+            tx.prepare_cached("INSERT INTO entity_records (record_id, entity_id) VALUES (?1, ?2)")?;
+        for (c, &id) in clusters.iter().zip(&ids) {
+            let recs: Vec<&RawRecord> = c.iter().map(|&i| &o.raws[i as usize]).collect();
+            let prepared = &o.corpus.records[c[0] as usize];
+            let kind = match prepared.class {
+                prepare::Class::Organisation => {
+                    let orgs = recs.iter().filter(|r| r.kind == "organization").count();
+                    let comps = recs.iter().filter(|r| r.kind == "company").count();
+                    if orgs > comps {
+                        "organization"
+                    } else {
+                        "company"
+                    }
+                }
+                other => other.as_str(),
+            };
+            let name = most_common(recs.iter().map(|r| r.name.trim())).unwrap_or("");
+            let country = most_common(recs.iter().filter_map(|r| r.country.as_deref()));
+            let legal = most_common(
+                c.iter()
+                    .filter_map(|&i| o.corpus.records[i as usize].legal.map(|l| l.0)),
+            );
+            ent.execute(params![
+                id,
+                kind,
+                name,
+                country,
+                recs.len() as i64,
+                legal,
+                recs[0].id
+            ])?;
+            for r in &recs {
+                er.execute(params![r.id, id])?;
+            }
+        }
+    }
+    {
+        let mut ev = tx.prepare_cached(
+            "INSERT INTO merge_evidence (record_a, record_b, entity_id, weight, probability,
+                                         features, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut pm = tx.prepare_cached(
+            "INSERT INTO possible_matches (record_a, record_b, weight, probability, features,
+                                           reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut same_written: std::collections::HashSet<(u32, u32)> = Default::default();
+        // patterns repeat: spell each one out once
+        let mut evidence: HashMap<Pattern, String> = HashMap::new();
+        for (&(a, b), p) in o.pairs.iter().zip(o.patterns) {
+            let pr = o.prob[p];
+            if pr < o.cfg.possible_threshold {
+                continue;
+            }
+            let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
+            let (ea, eb) = (entity_of[a as usize], entity_of[b as usize]);
+            let w = o.model.weight(*p);
+            let features = evidence
+                .entry(*p)
+                .or_insert_with(|| compare::evidence_string(o.model.for_pattern(*p), *p))
+                .as_str();
+            let forced = o.overrides.same.contains(&(a, b)) || o.overrides.same.contains(&(b, a));
+            if ea == eb && (pr >= o.cfg.threshold || forced) {
+                let reason = if forced { "override" } else { "model" };
+                ev.execute(params![ra, rb, ea, w, pr, features, reason])?;
+                if forced {
+                    same_written.insert((a, b));
+                }
+            } else if ea != eb {
+                let reason = if pr >= o.cfg.threshold {
+                    "split by guard or override"
+                } else {
+                    "below threshold"
+                };
+                pm.execute(params![ra, rb, w, pr, features, reason])?;
+            }
+        }
+        for &(a, b) in &o.overrides.same {
+            let (a, b) = (a.min(b), a.max(b));
+            if same_written.contains(&(a, b)) {
+                continue;
+            }
+            let p = compare::compare(
+                o.corpus,
+                &o.corpus.records[a as usize],
+                &o.corpus.records[b as usize],
+            );
+            let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
+            ev.execute(params![
+                ra,
+                rb,
+                entity_of[a as usize],
+                o.model.weight(p),
+                compare::probability(o.model.weight(p)),
+                compare::evidence_string(o.model.for_pattern(p), p),
+                "override"
+            ])?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO resolve_state (key, value) VALUES ('next_entity_id', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [next_id],
+    )?;
+    Ok(clusters.len() as u64)
+}
+
+/// Why two records are (or are not) one entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairExplanation {
+    pub record_a: i64,
+    pub record_b: i64,
+    pub name_a: String,
+    pub name_b: String,
+    pub kind_a: &'static str,
+    pub kind_b: &'static str,
+    pub features: Vec<compare::FeatureExplained>,
+    /// Prior log-odds of a match among candidate pairs, bits.
+    pub prior: f64,
+    /// Prior + Σ contributions, bits.
+    pub weight: f64,
+    pub probability: f64,
+    pub threshold: f64,
+    /// "match", "possible match", "non-match", or "never (person vs organisation …)".
+    pub decision: String,
+    /// Whether the two share a blocking key (so `resolve` compared them).
+    pub blocked_together: bool,
+    /// Entity of each record in the latest run.
+    pub entity_a: Option<i64>,
+    pub entity_b: Option<i64>,
+    /// The model used ("em", "prior" …; "prior (no run yet)").
+    pub model: String,
+}
+
+/// Explains the comparison of two records (ids or source keys) under the latest run's model.
+///
+/// # Errors
+/// [`Error::NotFound`] for an unknown record; [`Error::Db`].
+pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanation> {
+    let (ia, ib) = (find_record(conn, a)?, find_record(conn, b)?);
+    let (model, cfg, source) = match latest_model(conn)? {
+        Some((m, c)) => {
+            let s = m.organisation.source.clone();
+            (m, c, s)
+        }
+        None => (
+            Models::prior(),
+            ResolveConfig::default(),
+            "prior (no run yet)".to_string(),
+        ),
+    };
+    let raws = load_records(conn)?;
+    let corpus = prepare::prepare(&raws);
+    let pos = |id: i64| {
+        raws.binary_search_by_key(&id, |r| r.id)
+            .map_err(|_| Error::NotFound(format!("record {id}")))
+    };
+    let (pa, pb) = (pos(ia)?, pos(ib)?);
+    let (ra, rb) = (&corpus.records[pa], &corpus.records[pb]);
+    let p = compare::compare(&corpus, ra, rb);
+    let weight = model.weight(p);
+    let probability = compare::probability(weight);
+    let decision = if ra.class != rb.class {
+        format!(
+            "never ({} vs {}: different kinds never merge)",
+            ra.class.as_str(),
+            rb.class.as_str()
+        )
+    } else if probability >= cfg.threshold {
+        "match".into()
+    } else if probability >= cfg.possible_threshold {
+        "possible match".into()
+    } else {
+        "non-match".into()
+    };
+    let (mut ka, mut kb) = (Vec::new(), Vec::new());
+    block::keys(&corpus, ra, &mut ka);
+    block::keys(&corpus, rb, &mut kb);
+    let entity = |id: i64| -> Result<Option<i64>> {
+        Ok(conn
+            .query_row(
+                "SELECT entity_id FROM entity_records WHERE record_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    };
+    Ok(PairExplanation {
+        record_a: ia,
+        record_b: ib,
+        name_a: raws[pa].name.clone(),
+        name_b: raws[pb].name.clone(),
+        kind_a: ra.class.as_str(),
+        kind_b: rb.class.as_str(),
+        features: compare::explain(model.for_pattern(p), p),
+        prior: model.for_pattern(p).prior_weight(),
+        weight,
+        probability,
+        threshold: cfg.threshold,
+        decision,
+        blocked_together: ka.iter().any(|k| kb.contains(k)),
+        entity_a: entity(ia)?,
+        entity_b: entity(ib)?,
+        model: source,
+    })
+}
+
+/// One record of an entity, with its provenance.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityRecord {
+    pub record_id: i64,
+    pub origin: String,
+    pub source_key: Option<String>,
+    pub kind: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub source: String,
+    pub line: i64,
+}
+
+/// One pair of merge evidence or a possible match.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairEvidence {
+    pub record_a: i64,
+    pub record_b: i64,
+    pub weight: f64,
+    pub probability: f64,
+    pub features: String,
+    pub reason: String,
+}
+
+/// An entity with its records, the evidence that merged them, and its possible matches.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityDetail {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub legal_form: Option<String>,
+    pub record_count: i64,
+    pub records: Vec<EntityRecord>,
+    pub evidence: Vec<PairEvidence>,
+    pub possible_matches: Vec<PairEvidence>,
+}
+
+/// Loads an entity for `trawl entity`.
+///
+/// # Errors
+/// [`Error::NotFound`] if no such entity; [`Error::Db`].
+pub fn entity(conn: &Connection, id: i64) -> Result<EntityDetail> {
+    let head = conn
+        .query_row(
+            "SELECT kind, name, country, legal_form, record_count FROM entities WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("entity {id}")))?;
+    let mut stmt = conn.prepare(
+        "SELECT r.id, r.origin, r.source_key, r.kind, r.name, r.country, s.path, r.line
+         FROM entity_records er JOIN records r ON r.id = er.record_id
+         JOIN sources s ON s.id = r.source_id
+         WHERE er.entity_id = ?1 ORDER BY r.id",
+    )?;
+    let records = stmt
+        .query_map([id], |r| {
+            Ok(EntityRecord {
+                record_id: r.get(0)?,
+                origin: r.get(1)?,
+                source_key: r.get(2)?,
+                kind: r.get(3)?,
+                name: r.get(4)?,
+                country: r.get(5)?,
+                source: r.get(6)?,
+                line: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let pair = |r: &rusqlite::Row<'_>| {
+        Ok(PairEvidence {
+            record_a: r.get(0)?,
+            record_b: r.get(1)?,
+            weight: r.get(2)?,
+            probability: r.get(3)?,
+            features: r.get(4)?,
+            reason: r.get(5)?,
+        })
+    };
+    let evidence = conn
+        .prepare(
+            "SELECT record_a, record_b, weight, probability, features, reason FROM merge_evidence
+             WHERE entity_id = ?1 ORDER BY weight DESC, record_a, record_b",
+        )?
+        .query_map([id], pair)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let possible_matches = conn
+        .prepare(
+            "SELECT p.record_a, p.record_b, p.weight, p.probability, p.features, p.reason
+             FROM possible_matches p
+             WHERE p.record_a IN (SELECT record_id FROM entity_records WHERE entity_id = ?1)
+                OR p.record_b IN (SELECT record_id FROM entity_records WHERE entity_id = ?1)
+             ORDER BY p.weight DESC, p.record_a, p.record_b",
+        )?
+        .query_map([id], pair)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(EntityDetail {
+        id,
+        kind: head.0,
+        name: head.1,
+        country: head.2,
+        legal_form: head.3,
+        record_count: head.4,
+        records,
+        evidence,
+        possible_matches,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! A small helper to put records in a store without ingest.
+    use rusqlite::{Connection, params};
+
+    /// A record to insert: (source_key, kind, name, city, country, address).
+    pub type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
+
+    pub fn insert(conn: &Connection, rows: &[Row<'_>]) {
+        conn.execute(
+            "INSERT OR IGNORE INTO sources (id, path, sha256, kind, ingested_at, rows_read,
+             rows_accepted, rows_quarantined) VALUES (1, 'test.csv', 'x', 'parties',
+             '2026-01-01T00:00:00Z', 0, 0, 0)",
+            [],
+        )
+        .unwrap();
+        let line: i64 = conn
+            .query_row("SELECT count(*) FROM records", [], |r| r.get(0))
+            .unwrap();
+        for (i, (key, kind, name, city, country, address)) in rows.iter().enumerate() {
+            let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            conn.execute(
+                "INSERT INTO records (source_id, line, origin, source_key, kind, name, city,
+                 country, address) VALUES (1, ?1, 'party', ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    line + i as i64 + 2,
+                    key,
+                    kind,
+                    name,
+                    opt(city),
+                    opt(country),
+                    opt(address)
+                ],
+            )
+            .unwrap();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::insert;
+    use super::*;
+
+    fn entity_of(conn: &Connection, key: &str) -> i64 {
+        conn.query_row(
+            "SELECT entity_id FROM entity_records er JOIN records r ON r.id = er.record_id
+             WHERE r.source_key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    fn apex(conn: &Connection) {
+        insert(
+            conn,
+            &[
+                (
+                    "p1",
+                    "company",
+                    "Apex Tech Pte Ltd",
+                    "Singapore",
+                    "SG",
+                    "10 Anson Road #05-12",
+                ),
+                (
+                    "p2",
+                    "company",
+                    "APEX TECHNOLOGY PTE. LIMITED",
+                    "",
+                    "SG",
+                    "10 Anson Rd, #05-12",
+                ),
+                (
+                    "p3",
+                    "company",
+                    "APEX TECHNOLOGIES PTE LTD",
+                    "Singapore",
+                    "SG",
+                    "",
+                ),
+                (
+                    "p4",
+                    "company",
+                    "Apex Tech Trading Pte Ltd",
+                    "Jurong",
+                    "SG",
+                    "88 Jurong West St 41",
+                ),
+                (
+                    "p5",
+                    "person",
+                    "Apex Tech",
+                    "Singapore",
+                    "SG",
+                    "10 Anson Road #05-12",
+                ),
+                (
+                    "p6",
+                    "company",
+                    "Blue Ocean Shipping Sdn Bhd",
+                    "Kuala Lumpur",
+                    "MY",
+                    "Jalan Ampang 5",
+                ),
+                (
+                    "p7",
+                    "company",
+                    "Blue Ocean Shipping Sdn. Bhd.",
+                    "Kuala Lumpur",
+                    "MY",
+                    "5 Jln Ampang",
+                ),
+                ("p8", "company", "Zenith Marine Ltd", "Hong Kong", "HK", ""),
+                (
+                    "p9",
+                    "company",
+                    "Global Trading Co Ltd",
+                    "Shenzhen",
+                    "CN",
+                    "",
+                ),
+                ("p10", "company", "Global Trading Co Ltd", "Dubai", "AE", ""),
+            ],
+        );
+    }
+
+    #[test]
+    fn apex_variants_merge_and_hard_negatives_stay_apart() {
+        let conn = crate::store::open_in_memory().unwrap();
+        apex(&conn);
+        let s = resolve(&conn, &ResolveConfig::default()).unwrap();
+        assert_eq!(s.records, 10);
+        let e = |k| entity_of(&conn, k);
+        assert_eq!(e("p1"), e("p2"));
+        assert_eq!(e("p1"), e("p3"));
+        assert_ne!(
+            e("p1"),
+            e("p4"),
+            "Apex Tech Trading in another city is another firm"
+        );
+        assert_ne!(e("p1"), e("p5"), "people never merge with companies");
+        assert_eq!(e("p6"), e("p7"));
+        assert_ne!(
+            e("p9"),
+            e("p10"),
+            "same generic name, different countries and cities"
+        );
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM entity_records", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 10, "every record maps to one entity");
+        let ev: i64 = conn
+            .query_row("SELECT count(*) FROM merge_evidence", [], |r| r.get(0))
+            .unwrap();
+        assert!(ev >= 3);
+        let d = entity(&conn, e("p1")).unwrap();
+        assert_eq!(d.records.len(), 3);
+        assert_eq!(d.records[0].source, "test.csv");
+        let x = explain_pair(&conn, "p1", "p4").unwrap();
+        assert_ne!(x.decision, "match");
+        let x = explain_pair(&conn, "p1", "p5").unwrap();
+        assert!(x.decision.starts_with("never"));
+    }
+
+    #[test]
+    fn overrides_win_and_survive_reruns() {
+        let conn = crate::store::open_in_memory().unwrap();
+        apex(&conn);
+        let cfg = ResolveConfig {
+            overrides: vec![
+                OverridePair {
+                    a: "p1".into(),
+                    b: "p2".into(),
+                    same: false,
+                    note: None,
+                },
+                OverridePair {
+                    a: "p8".into(),
+                    b: "p9".into(),
+                    same: true,
+                    note: Some("analyst".into()),
+                },
+            ],
+            ..ResolveConfig::default()
+        };
+        resolve(&conn, &cfg).unwrap();
+        let check = |conn: &Connection| {
+            assert_ne!(entity_of(conn, "p1"), entity_of(conn, "p2"));
+            assert_eq!(entity_of(conn, "p8"), entity_of(conn, "p9"));
+        };
+        check(&conn);
+        resolve(&conn, &ResolveConfig::default()).unwrap();
+        check(&conn);
+    }
+
+    #[test]
+    fn ids_are_stable_when_unrelated_records_arrive() {
+        let conn = crate::store::open_in_memory().unwrap();
+        apex(&conn);
+        resolve(&conn, &ResolveConfig::default()).unwrap();
+        let before: Vec<(String, i64)> = ["p1", "p4", "p6", "p8", "p9", "p10"]
+            .iter()
+            .map(|k| (k.to_string(), entity_of(&conn, k)))
+            .collect();
+        insert(
+            &conn,
+            &[(
+                "q1",
+                "company",
+                "Northwind Robotics GmbH",
+                "Berlin",
+                "DE",
+                "",
+            )],
+        );
+        resolve(&conn, &ResolveConfig::default()).unwrap();
+        for (k, id) in before {
+            assert_eq!(entity_of(&conn, &k), id, "{k}");
+        }
+    }
+
+    fn dump(conn: &Connection) -> String {
+        let mut out = String::new();
+        for sql in [
+            "SELECT id, kind, name, country, record_count, legal_form FROM entities ORDER BY id",
+            "SELECT record_id, entity_id FROM entity_records ORDER BY record_id",
+            "SELECT record_a, record_b, weight, features FROM merge_evidence ORDER BY 1, 2",
+            "SELECT record_a, record_b, weight, features FROM possible_matches ORDER BY 1, 2",
+            "SELECT model FROM resolve_runs",
+        ] {
+            let mut st = conn.prepare(sql).unwrap();
+            let n = st.column_count();
+            let mut rows = st.query([]).unwrap();
+            while let Some(r) = rows.next().unwrap() {
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i).unwrap();
+                    out.push_str(&format!("{v:?}|"));
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn output_is_identical_for_one_and_two_threads() {
+        let mut rows = Vec::new();
+        let names = [
+            "Apex Tech",
+            "Blue Ocean",
+            "Zenith Marine",
+            "Golden Star",
+            "Northwind",
+            "Sunrise",
+        ];
+        let forms = ["Pte Ltd", "PTE. LIMITED", "Ltd", "Co., Ltd.", "Limited", ""];
+        let keys: Vec<String> = (0..120).map(|i| format!("k{i}")).collect();
+        let full: Vec<String> = (0..120)
+            .map(|i| {
+                format!(
+                    "{} {} {}",
+                    names[i % names.len()],
+                    ["", "Trading", "Holdings", ""][i / 6 % 4],
+                    forms[i / 3 % forms.len()]
+                )
+            })
+            .collect();
+        for i in 0..120 {
+            rows.push((
+                keys[i].as_str(),
+                "company",
+                full[i].as_str(),
+                ["Singapore", "Kuala Lumpur", ""][i % 3],
+                ["SG", "MY", "SG", "HK"][i / 5 % 4],
+                "",
+            ));
+        }
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let conn = crate::store::open_in_memory().unwrap();
+                insert(&conn, &rows);
+                resolve(&conn, &ResolveConfig::default()).unwrap();
+                dump(&conn)
+            })
+        };
+        let one = run(1);
+        assert!(one.contains("merge") || one.lines().count() > 120);
+        assert_eq!(one, run(2));
+    }
+}

@@ -1,0 +1,1003 @@
+//! Normalisation: turn the raw fields of a record into comparable forms.
+//!
+//! Input: the text of one field as a source wrote it, in any script. Output: folded tokens (NFKC,
+//! case-folded, transliterated to ASCII with `any_ascii`, punctuation to spaces), a recognised
+//! legal form (kept as its own field, never silently dropped), address tokens with street and
+//! unit words abbreviated one way, phone numbers as their significant digits, e-mail addresses
+//! and web domains. Every function here is pure and idempotent on its own output: normalising a
+//! normalised value gives it back unchanged (tested below).
+//!
+//! Nothing here is tuned to a data set: the tables are the usual spellings of legal forms and
+//! postal abbreviations in the jurisdictions trade data mentions.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds text for comparison: NFKC, transliteration of non-Latin scripts (Chinese, Japanese,
+/// Korean, Cyrillic, Arabic, Greek …) to ASCII, lower case, apostrophes dropped ("McDonald's" →
+/// "mcdonalds"), `&` read as "and", every other non-alphanumeric character a single space,
+/// trimmed.
+///
+/// ```
+/// use trawl::resolve::normalize::fold;
+/// assert_eq!(fold("  APEX  Technology, PTE. Ltd."), "apex technology pte ltd");
+/// assert_eq!(fold("深圳"), "shenzhen");
+/// assert_eq!(fold("ООО Ромашка"), "ooo romashka");
+/// ```
+pub fn fold(s: &str) -> String {
+    fold_with(s, false)
+}
+
+/// [`fold`], with every Han character and Hangul syllable a word of its own ("林国华" → "lin guo
+/// hua"). Used for people's names, where each syllable is a name part: "林国华" and "林国国"
+/// then share "lin guo" but differ in the last syllable instead of being two near-identical
+/// opaque words, and "Lin Guohua" still meets the first through the compact comparison. Company
+/// names keep a run of characters as one word: their syllables ("shen zhen shi …") are shared
+/// by thousands of unrelated firms.
+pub fn fold_syllables(s: &str) -> String {
+    fold_with(s, true)
+}
+
+fn fold_with(s: &str, split_syllables: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut pending_space = false;
+    let push = |out: &mut String, pending: &mut bool, piece: &str| {
+        for c in piece.chars() {
+            if c.is_ascii_alphanumeric() {
+                if *pending && !out.is_empty() {
+                    out.push(' ');
+                }
+                *pending = false;
+                out.push(c.to_ascii_lowercase());
+            } else if c == '\'' || c == '`' {
+                // Apostrophes join: "o'neil" and "oneil" are one spelling.
+            } else if c == '&' {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str("and");
+                *pending = true;
+            } else {
+                *pending = true;
+            }
+        }
+    };
+    for c in s.nfkc() {
+        if c.is_ascii() {
+            let mut buf = [0u8; 4];
+            push(&mut out, &mut pending_space, c.encode_utf8(&mut buf));
+        } else if c == '\u{2019}' || c == '\u{2018}' {
+            // typographic apostrophes, as above
+        } else {
+            let t = any_ascii::any_ascii_char(c);
+            if t.is_empty() {
+                pending_space = true;
+            } else if split_syllables && syllabic(c) {
+                pending_space = true;
+                push(&mut out, &mut pending_space, t);
+                pending_space = true;
+            } else {
+                push(&mut out, &mut pending_space, t);
+            }
+        }
+    }
+    out
+}
+
+/// Han ideographs and Hangul syllables: scripts where one character is one syllable.
+fn syllabic(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF)
+}
+
+/// Splits folded text into tokens, joining runs of single letters ("s a" → "sa", "l l c" →
+/// "llc", which is how "S.A." and "L.L.C." fold).
+pub fn tokens(folded: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut run = String::new();
+    for t in folded.split(' ').filter(|t| !t.is_empty()) {
+        if t.len() == 1 && t.as_bytes()[0].is_ascii_alphabetic() {
+            run.push_str(t);
+        } else {
+            if !run.is_empty() {
+                out.push(std::mem::take(&mut run));
+            }
+            out.push(t.to_string());
+        }
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out
+}
+
+/// A legal form, by its canonical spelling. Forms that mean the same thing in different words
+/// ("Limited" / "Ltd", "Kabushiki Kaisha" / "K.K." / 株式会社) share a canonical form; forms that
+/// are commonly written for one another in translation (有限公司 is "Co., Ltd."; GmbH is often
+/// "LLC") share a [family](LegalForm::families).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LegalForm(pub &'static str);
+
+/// Family bits: limited company (Ltd, Co Ltd, Pte Ltd …), corporation (Inc, Corp, KK …), limited
+/// liability company (LLC, GmbH, OOO, SARL …), joint-stock (AG, SA, JSC …), free-zone (FZE,
+/// FZCO, FZ-LLC), partnership (LLP, LP …), Indonesian (PT, CV, Tbk), cooperative / other.
+const LTD: u8 = 1;
+const CORP: u8 = 2;
+const LLC: u8 = 4;
+const JSC: u8 = 8;
+const FZ: u8 = 16;
+const PART: u8 = 32;
+const ID: u8 = 64;
+const OTHER: u8 = 128;
+
+/// The legal-form table: (canonical, families, spellings as folded token sequences). Longer
+/// spellings are tried first, so "pte ltd" wins over "ltd".
+const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
+    (
+        "ltd",
+        LTD,
+        &["ltd", "limited", "ltda", "limitada", "ltee", "limitee"],
+    ),
+    (
+        "co ltd",
+        LTD | CORP,
+        &[
+            "co ltd",
+            "company limited",
+            "co limited",
+            "company ltd",
+            "corp ltd",
+            "corporation limited",
+        ],
+    ),
+    (
+        "pte ltd",
+        LTD,
+        &["pte ltd", "pte limited", "private limited company", "pte"],
+    ),
+    (
+        "pvt ltd",
+        LTD,
+        &[
+            "pvt ltd",
+            "private limited",
+            "pvt limited",
+            "private ltd",
+            "p ltd",
+        ],
+    ),
+    (
+        "pty ltd",
+        LTD,
+        &["pty ltd", "proprietary limited", "pty limited", "pty"],
+    ),
+    (
+        "plc",
+        LTD | JSC,
+        &[
+            "plc",
+            "public limited company",
+            "public co ltd",
+            "public company limited",
+            "pcl",
+        ],
+    ),
+    (
+        "sdn bhd",
+        LTD,
+        &["sdn bhd", "sendirian berhad", "sdn berhad"],
+    ),
+    ("bhd", LTD | JSC, &["bhd", "berhad"]),
+    ("inc", CORP, &["inc", "incorporated", "incorporation"]),
+    ("corp", CORP, &["corp", "corporation", "corpn"]),
+    (
+        "co",
+        CORP | LTD,
+        &["co", "company", "cie", "compania", "companhia"],
+    ),
+    (
+        "llc",
+        LLC,
+        &[
+            "llc",
+            "limited liability company",
+            "l l c",
+            "ltd liability co",
+        ],
+    ),
+    ("llp", PART, &["llp", "limited liability partnership"]),
+    ("lp", PART, &["lp", "limited partnership"]),
+    (
+        "gmbh",
+        LLC,
+        &[
+            "gmbh",
+            "gesellschaft mit beschrankter haftung",
+            "ges m b h",
+            "gesmbh",
+        ],
+    ),
+    ("gmbh co kg", PART, &["gmbh and co kg", "gmbh co kg"]),
+    ("kg", PART, &["kg", "kommanditgesellschaft"]),
+    ("ag", JSC, &["ag", "aktiengesellschaft"]),
+    (
+        "sa",
+        JSC,
+        &[
+            "sa",
+            "societe anonyme",
+            "sociedad anonima",
+            "sociedade anonima",
+        ],
+    ),
+    (
+        "sas",
+        JSC,
+        &["sas", "societe par actions simplifiee", "sasu"],
+    ),
+    (
+        "sarl",
+        LLC,
+        &["sarl", "societe a responsabilite limitee", "eurl"],
+    ),
+    (
+        "sa de cv",
+        JSC,
+        &["sa de cv", "sapi de cv", "s de rl de cv", "sab de cv"],
+    ),
+    ("bv", LLC, &["bv", "besloten vennootschap", "bvba"]),
+    ("nv", JSC, &["nv", "naamloze vennootschap"]),
+    ("spa", JSC, &["spa", "societa per azioni"]),
+    (
+        "srl",
+        LLC,
+        &[
+            "srl",
+            "societa a responsabilita limitata",
+            "sro",
+            "s r o",
+            "spol s r o",
+            "sprl",
+        ],
+    ),
+    (
+        "sp z oo",
+        LLC,
+        &[
+            "sp z oo",
+            "sp zoo",
+            "spzoo",
+            "spolka z ograniczona odpowiedzialnoscia",
+            "sp z o o",
+        ],
+    ),
+    ("kft", LLC, &["kft", "korlatolt felelossegu tarsasag"]),
+    ("doo", LLC, &["doo", "d o o", "eood", "ood"]),
+    ("pt", ID, &["pt", "perseroan terbatas"]),
+    ("tbk", ID | JSC, &["tbk", "pt tbk", "persero tbk"]),
+    ("cv", ID | PART, &["cv", "commanditaire vennootschap"]),
+    ("fze", FZ, &["fze", "fz e", "free zone establishment"]),
+    ("fzco", FZ, &["fzco", "fz co", "fzc", "free zone company"]),
+    ("fz llc", FZ | LLC, &["fz llc", "fzllc", "free zone llc"]),
+    ("dmcc", FZ, &["dmcc"]),
+    (
+        "jsc",
+        JSC,
+        &[
+            "jsc",
+            "joint stock company",
+            "ao",
+            "oao",
+            "zao",
+            "pao",
+            "ojsc",
+            "cjsc",
+            "pjsc",
+            "ad",
+            "jsc co",
+            "aktsionernoe obshchestvo",
+        ],
+    ),
+    (
+        "ooo",
+        LLC,
+        &[
+            "ooo",
+            "obshchestvo s ogranichennoi otvetstvennostiu",
+            "tov",
+            "too",
+            "mchj",
+        ],
+    ),
+    (
+        "kk",
+        CORP | LTD,
+        &[
+            "kk",
+            "kabushiki kaisha",
+            "kabushikikaisha",
+            "kabushiki gaisha",
+            "kabushikigaisha",
+            "zhushihuishe",
+        ],
+    ),
+    (
+        "yk",
+        LTD | LLC,
+        &["yk", "yugen kaisha", "yugengaisha", "youxianhuishe"],
+    ),
+    (
+        "gk",
+        LLC,
+        &["gk", "godo kaisha", "godogaisha", "hetonghuishe"],
+    ),
+    (
+        "youxian gongsi",
+        LTD | CORP,
+        &["youxian gongsi", "youxiangongsi", "you xian gong si"],
+    ),
+    (
+        "youxian zeren gongsi",
+        LTD | LLC,
+        &["youxian zeren gongsi", "youxianzerengongsi"],
+    ),
+    (
+        "gufen youxian gongsi",
+        LTD | JSC,
+        &["gufen youxian gongsi", "gufenyouxiangongsi"],
+    ),
+    ("gongsi", CORP | LTD, &["gongsi"]),
+    (
+        "jusik hoesa",
+        CORP | LTD,
+        &["jusik hoesa", "jusikhoesa", "chusik hoesa", "jusikoesa"],
+    ),
+    ("yuhan hoesa", LTD | LLC, &["yuhan hoesa", "yuhanhoesa"]),
+    ("oy", LLC, &["oy", "osakeyhtio", "oyj"]),
+    ("ab", LLC, &["ab", "aktiebolag", "publ"]),
+    (
+        "as",
+        LLC,
+        &["as", "asa", "aksjeselskap", "aktieselskab", "a s"],
+    ),
+    ("aps", LLC, &["aps", "anpartsselskab"]),
+    ("sl", LLC, &["sl", "sociedad limitada", "slu"]),
+    ("lda", LLC, &["lda", "sociedade limitada"]),
+    ("as tr", JSC, &["as tr", "anonim sirketi", "anonim sirket"]),
+    (
+        "ltd sti",
+        LLC,
+        &["ltd sti", "limited sirketi", "ltd sirketi"],
+    ),
+    ("pjs", JSC, &["pjs", "pjsc"]),
+    ("wll", LLC, &["wll", "with limited liability"]),
+    ("coop", OTHER, &["coop", "cooperative", "co op"]),
+];
+
+/// Legal forms written before the name (PT Maju Jaya, OOO Romashka, 株式会社トヨタ).
+const PREFIX_FORMS: &[&str] = &[
+    "pt",
+    "cv",
+    "ooo",
+    "zao",
+    "oao",
+    "pao",
+    "ao",
+    "tov",
+    "too",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "pjsc",
+    "kabushiki kaisha",
+    "kabushikikaisha",
+    "zhushihuishe",
+    "jusik hoesa",
+    "jusikhoesa",
+];
+
+/// Legal forms in CJK script, matched on the NFKC text before transliteration so that
+/// 株式会社 is not read as Chinese "zhu shi hui she" only. (spelling, canonical)
+const CJK_FORMS: &[(&str, &str)] = &[
+    ("股份有限公司", "gufen youxian gongsi"),
+    ("有限责任公司", "youxian zeren gongsi"),
+    ("有限責任公司", "youxian zeren gongsi"),
+    ("有限公司", "youxian gongsi"),
+    ("株式会社", "kk"),
+    ("(株)", "kk"),
+    ("有限会社", "yk"),
+    ("合同会社", "gk"),
+    ("주식회사", "jusik hoesa"),
+    ("(주)", "jusik hoesa"),
+    ("유한회사", "yuhan hoesa"),
+    ("公司", "gongsi"),
+];
+
+impl LegalForm {
+    /// The families of this form (see the constants above).
+    pub fn families(self) -> u8 {
+        LEGAL_FORMS
+            .iter()
+            .find(|(c, _, _)| *c == self.0)
+            .map_or(OTHER, |(_, f, _)| *f)
+    }
+
+    /// Looks up a canonical spelling (as stored by [`LegalForm::0`]).
+    pub fn from_canonical(s: &str) -> Option<LegalForm> {
+        LEGAL_FORMS
+            .iter()
+            .find(|(c, _, _)| *c == s)
+            .map(|(c, _, _)| LegalForm(c))
+    }
+
+    /// Compares two forms: 2 the same form, 1 compatible (share a family), 0 incompatible.
+    pub fn agreement(self, other: LegalForm) -> u8 {
+        if self == other {
+            2
+        } else if self.families() & other.families() != 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Number of distinct legal-form spellings recognised (for docs and tests).
+pub fn legal_form_spellings() -> usize {
+    LEGAL_FORMS.iter().map(|(_, _, s)| s.len()).sum()
+}
+
+fn canonical_of(spelling: &str) -> Option<&'static str> {
+    LEGAL_FORMS
+        .iter()
+        .find(|(_, _, s)| s.contains(&spelling))
+        .map(|(c, _, _)| *c)
+}
+
+/// A business name split into its distinctive words and its legal form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NameParts {
+    /// The name's words, folded, stop words and legal forms removed, common business words
+    /// spelled one way ("Technologies", "Tech" → "technology").
+    pub tokens: Vec<String>,
+    /// The legal form, if one was recognised.
+    pub legal_form: Option<LegalForm>,
+}
+
+/// Words that carry no identity in a name.
+const STOP: &[&str] = &[
+    "the", "and", "of", "und", "et", "de", "der", "la", "le", "les", "del",
+];
+
+/// Honorifics that precede personal names.
+pub const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mme", "herr", "frau", "sheikh",
+];
+
+/// Business words with several spellings, mapped to the full word (so that a typo in the full
+/// word still lands near it). Plurals are folded first ("services" → "service"), so only the
+/// stems are listed.
+const BUSINESS_WORDS: &[(&str, &str)] = &[
+    ("tech", "technology"),
+    ("techn", "technology"),
+    ("technologie", "technology"),
+    ("technological", "technology"),
+    ("tecnologia", "technology"),
+    ("teknologi", "technology"),
+    ("intl", "international"),
+    ("int", "international"),
+    ("internacional", "international"),
+    ("internationale", "international"),
+    ("ind", "industry"),
+    ("indus", "industry"),
+    ("industrial", "industry"),
+    ("industrie", "industry"),
+    ("mfg", "manufacturing"),
+    ("manufacturer", "manufacturing"),
+    ("manufactory", "manufacturing"),
+    ("elec", "electronic"),
+    ("electronica", "electronic"),
+    ("electrical", "electric"),
+    ("eng", "engineering"),
+    ("engg", "engineering"),
+    ("trade", "trading"),
+    ("trader", "trading"),
+    ("ent", "enterprise"),
+    ("svc", "service"),
+    ("svcs", "service"),
+    ("sys", "system"),
+    ("hldg", "holding"),
+    ("hldgs", "holding"),
+    ("grp", "group"),
+    ("bros", "brother"),
+    ("natl", "national"),
+    ("mgmt", "management"),
+    ("equip", "equipment"),
+    ("semi", "semiconductor"),
+    ("computing", "computer"),
+    ("imp", "import"),
+    ("exp", "export"),
+    ("assoc", "associate"),
+    ("lab", "laboratory"),
+    ("labs", "laboratory"),
+    ("laboratorie", "laboratory"),
+    ("logistik", "logistic"),
+];
+
+/// Reduces a folded word to the spelling shared by its variants: plural endings go ("ies" → "y",
+/// trailing "s" of words of five letters or more unless "ss"/"us"/"is"), then the business-word
+/// table applies.
+pub fn canonical_word(w: &str) -> String {
+    let mut s = w.to_string();
+    if s.len() > 4 && s.ends_with("ies") {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if s.len() >= 5
+        && s.ends_with('s')
+        && !s.ends_with("ss")
+        && !s.ends_with("us")
+        && !s.ends_with("is")
+    {
+        s.pop();
+    }
+    business_words()
+        .get(s.as_str())
+        .map_or(s, |v| (*v).to_string())
+}
+
+fn business_words() -> &'static std::collections::HashMap<&'static str, &'static str> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| BUSINESS_WORDS.iter().copied().collect())
+}
+
+/// Splits a name into distinctive words and legal form. Legal forms are recognised at the end
+/// (repeatedly, the longest spelling first: "Apex Co., Ltd." → "co ltd") and at the start for
+/// the forms written first (PT, OOO, 株式会社 …); CJK forms are recognised in the original script.
+/// A form is only taken if a word of the name remains.
+///
+/// ```
+/// use trawl::resolve::normalize::split_name;
+/// let p = split_name("APEX TECHNOLOGY PTE. LIMITED");
+/// assert_eq!(p.tokens, ["apex", "technology"]);
+/// assert_eq!(p.legal_form.unwrap().0, "pte ltd");
+/// ```
+pub fn split_name(raw: &str) -> NameParts {
+    let nfkc: String = raw.nfkc().collect();
+    let mut cjk_form = None;
+    let mut text = nfkc.trim().to_string();
+    for (spelling, canon) in CJK_FORMS {
+        if let Some(rest) = text.strip_suffix(spelling) {
+            if !rest.trim().is_empty() {
+                cjk_form = Some(*canon);
+                text = rest.to_string();
+                break;
+            }
+        }
+        if let Some(rest) = text.strip_prefix(spelling) {
+            if !rest.trim().is_empty() {
+                cjk_form = Some(*canon);
+                text = rest.to_string();
+                break;
+            }
+        }
+    }
+    let mut toks = tokens(&fold(&text));
+    let mut forms: Vec<&'static str> = cjk_form.into_iter().collect();
+    // suffixes, longest spelling first (up to 6 words)
+    'outer: loop {
+        for len in (1..=6.min(toks.len().saturating_sub(1))).rev() {
+            let cand = toks[toks.len() - len..].join(" ");
+            if let Some(c) = canonical_of(&cand) {
+                toks.truncate(toks.len() - len);
+                forms.push(c);
+                continue 'outer;
+            }
+        }
+        break;
+    }
+    // prefixes
+    for len in (1..=2.min(toks.len().saturating_sub(1))).rev() {
+        let cand = toks[..len].join(" ");
+        if PREFIX_FORMS.contains(&cand.as_str()) {
+            if let Some(c) = canonical_of(&cand) {
+                toks.drain(..len);
+                forms.push(c);
+                break;
+            }
+        }
+    }
+    // "Apex Co Ltd" gives ["ltd", "co"]; two forms combine to the most specific one
+    let legal_form = combine_forms(&forms).map(LegalForm);
+    let mut out: Vec<String> = toks
+        .iter()
+        .filter(|t| !STOP.contains(&t.as_str()))
+        .map(|t| canonical_word(t))
+        .collect();
+    if out.is_empty() {
+        out = toks;
+    }
+    NameParts {
+        tokens: out,
+        legal_form,
+    }
+}
+
+fn combine_forms(forms: &[&'static str]) -> Option<&'static str> {
+    match forms {
+        [] => None,
+        [one] => Some(*one),
+        _ => {
+            // a suffix pair like "co" + "ltd" reads as "co ltd"; otherwise the longest spelling
+            let mut parts: Vec<&str> = forms.to_vec();
+            parts.reverse();
+            let joined = parts.join(" ");
+            canonical_of(&joined).or_else(|| forms.iter().max_by_key(|f| f.len()).copied())
+        }
+    }
+}
+
+/// Normalises a person's name: folded words without honorifics, in the order given (comparison
+/// is order-free, so "Li Wei" and "WEI, Li" agree).
+pub fn person_tokens(raw: &str) -> Vec<String> {
+    let toks = tokens(&fold_syllables(raw));
+    let kept: Vec<String> = toks
+        .iter()
+        .filter(|t| !TITLES.contains(&t.as_str()))
+        .cloned()
+        .collect();
+    if kept.is_empty() { toks } else { kept }
+}
+
+/// Address words with several spellings, mapped to one (street types, units, floors,
+/// buildings; English, Malay, Spanish, French, German, Thai). Words that only say "number"
+/// are dropped.
+const ADDRESS_WORDS: &[(&str, &str)] = &[
+    ("street", "st"),
+    ("str", "st"),
+    ("strasse", "st"),
+    ("road", "rd"),
+    ("avenue", "ave"),
+    ("av", "ave"),
+    ("avenida", "ave"),
+    ("boulevard", "blvd"),
+    ("drive", "dr"),
+    ("lane", "ln"),
+    ("highway", "hwy"),
+    ("building", "bldg"),
+    ("bld", "bldg"),
+    ("bldng", "bldg"),
+    ("floor", "fl"),
+    ("flr", "fl"),
+    ("level", "fl"),
+    ("lvl", "fl"),
+    ("suite", "ste"),
+    ("room", "rm"),
+    ("apartment", "apt"),
+    ("unit", "unit"),
+    ("unt", "unit"),
+    ("flat", "unit"),
+    ("tower", "twr"),
+    ("centre", "ctr"),
+    ("center", "ctr"),
+    ("plaza", "plz"),
+    ("industrial", "ind"),
+    ("estate", "est"),
+    ("park", "pk"),
+    ("square", "sq"),
+    ("jalan", "jln"),
+    ("taman", "tmn"),
+    ("lorong", "lor"),
+    ("kampung", "kg"),
+    ("calle", "c"),
+    ("rue", "r"),
+    ("district", "dist"),
+    ("province", "prov"),
+    ("north", "n"),
+    ("south", "s"),
+    ("east", "e"),
+    ("west", "w"),
+    ("saint", "st"),
+    ("mount", "mt"),
+    ("post office box", "pobox"),
+    ("po box", "pobox"),
+    ("pob", "pobox"),
+];
+
+const ADDRESS_DROP: &[&str] = &["no", "nr", "number", "num", "and", "the", "of"];
+
+/// Normalises an address to tokens: folded, street/unit words abbreviated one way, "No." and
+/// similar dropped, floor/unit markers like "#05-12" split into their numbers.
+///
+/// ```
+/// use trawl::resolve::normalize::address_tokens;
+/// assert_eq!(address_tokens("10 Anson Road, #05-12 International Plaza"),
+///            ["10", "anson", "rd", "05", "12", "international", "plz"]);
+/// ```
+pub fn address_tokens(raw: &str) -> Vec<String> {
+    let folded = fold(raw);
+    let folded = format!(" {folded} ");
+    let mut folded = folded.replace(" post office box ", " pobox ");
+    folded = folded.replace(" po box ", " pobox ");
+    folded
+        .split(' ')
+        .filter(|t| !t.is_empty() && !ADDRESS_DROP.contains(t))
+        .map(|t| {
+            if let Some((_, v)) = ADDRESS_WORDS.iter().find(|(k, _)| *k == t) {
+                v.to_string()
+            } else if t.bytes().all(|b| b.is_ascii_digit()) {
+                t.to_string()
+            } else {
+                canonical_word(t)
+            }
+        })
+        .collect()
+}
+
+/// Whether text is written (at least partly) in a non-Latin script: any letter beyond the
+/// Latin blocks (U+0000–U+024F and the Latin Extended Additional block). Two addresses in
+/// different scripts cannot be compared word by word after transliteration ("深圳市南山区" vs
+/// "Nanshan District, Shenzhen"), so comparison treats that as missing, not as a disagreement.
+pub fn non_latin(s: &str) -> bool {
+    s.chars().any(|c| {
+        let u = c as u32;
+        c.is_alphabetic() && u > 0x024F && !(0x1E00..=0x1EFF).contains(&u)
+    })
+}
+
+/// Normalises a postcode: letters and digits only, upper case ("sw1a 1aa" → "SW1A1AA").
+pub fn postcode(raw: &str) -> Option<String> {
+    let p: String = raw
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (p.len() >= 3).then_some(p)
+}
+
+/// How many trailing digits of a phone number are compared. National significant numbers are
+/// 8 digits or more in most trading countries (SG, HK 8; MY, TH 9; US 10; CN 11), so the last 8
+/// identify a line whether or not the country code or a trunk prefix ("0") was written, and
+/// two different lines among candidate pairs (which already look alike) rarely share them.
+pub const PHONE_DIGITS: usize = 8;
+
+/// Normalises a phone number to its digits, international prefix ("+", "00") removed, and keeps
+/// the last [`PHONE_DIGITS`] digits as the comparable key. Numbers with fewer than 7 digits
+/// (extensions, junk) give `None`.
+///
+/// ```
+/// use trawl::resolve::normalize::phone;
+/// assert_eq!(phone("+65 6123-4567"), phone("0065 (6) 123 4567"));
+/// assert_eq!(phone("+65 6123 4567").as_deref(), Some("61234567"));
+/// ```
+pub fn phone(raw: &str) -> Option<String> {
+    let raw = raw.split(['x', 'X']).next().unwrap_or(raw); // drop extensions
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.strip_prefix("00").unwrap_or(&digits);
+    if digits.len() < 7 {
+        return None;
+    }
+    Some(digits[digits.len().saturating_sub(PHONE_DIGITS)..].to_string())
+}
+
+/// Normalises an e-mail address: trimmed, lower case, `mailto:` removed. Requires one `@` and a
+/// dotted domain.
+pub fn email(raw: &str) -> Option<String> {
+    let e = raw.trim().to_ascii_lowercase();
+    let e = e.trim_start_matches("mailto:").to_string();
+    let (local, domain) = e.split_once('@')?;
+    if local.is_empty() || !domain.contains('.') || domain.contains('@') {
+        return None;
+    }
+    Some(e)
+}
+
+/// Free-mail providers: a shared domain here says nothing about common control.
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "yahoo.co.uk",
+    "yahoo.com.sg",
+    "yahoo.co.jp",
+    "hotmail.com",
+    "outlook.com",
+    "live.com",
+    "msn.com",
+    "aol.com",
+    "icloud.com",
+    "me.com",
+    "mail.com",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "proton.me",
+    "protonmail.com",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "sina.com",
+    "sohu.com",
+    "yeah.net",
+    "aliyun.com",
+    "mail.ru",
+    "yandex.ru",
+    "yandex.com",
+    "rambler.ru",
+    "bk.ru",
+    "inbox.ru",
+    "list.ru",
+    "naver.com",
+    "daum.net",
+    "hanmail.net",
+    "rediffmail.com",
+    "zoho.com",
+    "tutanota.com",
+];
+
+/// The organisation's domain of an e-mail address or website: host lower case, scheme, `www.`,
+/// port and path removed. Free-mail domains give `None`.
+///
+/// ```
+/// use trawl::resolve::normalize::domain;
+/// assert_eq!(domain("https://WWW.Apex-Tech.com.sg/about").as_deref(), Some("apex-tech.com.sg"));
+/// assert_eq!(domain("sales@apex-tech.com.sg").as_deref(), Some("apex-tech.com.sg"));
+/// assert_eq!(domain("someone@gmail.com"), None);
+/// ```
+pub fn domain(raw: &str) -> Option<String> {
+    let s = raw.trim().to_ascii_lowercase();
+    let host = if let Some((_, d)) = s.split_once('@') {
+        d.to_string()
+    } else {
+        let s = s.split_once("://").map_or(s.as_str(), |(_, r)| r);
+        s.split(['/', '?', '#', ':'])
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let host = host.trim_start_matches("www.").trim_end_matches('.');
+    if !host.contains('.') || host.contains(' ') || FREE_MAIL.contains(&host) {
+        return None;
+    }
+    Some(host.to_string())
+}
+
+/// Normalises a registration or tax id: letters and digits, upper case; ids shorter than 4
+/// characters are too ambiguous to compare.
+pub fn registration_id(raw: &str) -> Option<String> {
+    let r: String = raw
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (r.len() >= 4).then_some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_is_idempotent() {
+        for s in [
+            "APEX TECHNOLOGY PTE. LIMITED",
+            "  Müller & Söhne GmbH ",
+            "深圳华为技术有限公司",
+            "ООО «Ромашка»",
+            "شركة النور",
+            "삼성전자 주식회사",
+            "McDonald’s Corp.",
+            "S.A. de C.V.",
+            "",
+        ] {
+            let once = fold(s);
+            assert_eq!(fold(&once), once, "{s}");
+            let t = tokens(&once).join(" ");
+            assert_eq!(tokens(&t).join(" "), t, "{s}");
+        }
+    }
+
+    #[test]
+    fn split_name_is_idempotent() {
+        for s in [
+            "APEX TECHNOLOGY PTE. LIMITED",
+            "Apex Tech Trading Pte Ltd",
+            "PT Maju Jaya Tbk",
+            "深圳华为技术有限公司",
+            "Global Services International Co., Ltd.",
+        ] {
+            let p = split_name(s);
+            let again = split_name(&p.tokens.join(" "));
+            assert_eq!(again.tokens, p.tokens, "{s}");
+        }
+        for s in ["10 Anson Road #05-12", "Jalan Ampang 5, Kuala Lumpur"] {
+            let a = address_tokens(s).join(" ");
+            assert_eq!(address_tokens(&a).join(" "), a);
+        }
+    }
+
+    #[test]
+    fn transliterates_scripts() {
+        assert_eq!(fold("Борис"), "boris");
+        assert!(!fold("株式会社トヨタ").is_empty());
+        assert!(fold("삼성").is_ascii());
+        assert!(fold("النور").is_ascii() && !fold("النور").is_empty());
+    }
+
+    #[test]
+    fn recognises_legal_forms() {
+        let cases = [
+            ("Apex Tech Pte Ltd", "pte ltd"),
+            ("APEX TECHNOLOGIES PTE LTD", "pte ltd"),
+            ("Apex Co., Ltd.", "co ltd"),
+            ("Siemens Aktiengesellschaft", "ag"),
+            ("Siemens AG", "ag"),
+            ("Acme L.L.C.", "llc"),
+            ("Acme Sdn. Bhd.", "sdn bhd"),
+            ("PT Maju Jaya", "pt"),
+            ("OOO Romashka", "ooo"),
+            ("Romashka Sp. z o.o.", "sp z oo"),
+            ("Nova s.r.o.", "srl"),
+            ("Gulf Star FZE", "fze"),
+            ("Gulf Star FZ-LLC", "fz llc"),
+            ("Toyota Kabushiki Kaisha", "kk"),
+            ("株式会社トヨタ", "kk"),
+            ("华为技术有限公司", "youxian gongsi"),
+            ("삼성전자 주식회사", "jusik hoesa"),
+            ("Tata Pvt. Ltd.", "pvt ltd"),
+            ("Qantas Pty Ltd", "pty ltd"),
+            ("Nokia Oyj", "oy"),
+            ("Volvo AB", "ab"),
+            ("Maersk A/S", "as"),
+            ("Mol Kft.", "kft"),
+            ("Acme Inc.", "inc"),
+            ("Acme Corporation", "corp"),
+            ("Acme GmbH", "gmbh"),
+            ("Acme S.A.", "sa"),
+            ("Acme SAS", "sas"),
+            ("Acme SARL", "sarl"),
+            ("Acme B.V.", "bv"),
+            ("Acme N.V.", "nv"),
+            ("Acme S.p.A.", "spa"),
+            ("Acme S.r.l.", "srl"),
+            ("Acme PLC", "plc"),
+            ("Acme LLP", "llp"),
+            ("Acme JSC", "jsc"),
+            ("Acme ApS", "aps"),
+        ];
+        for (name, form) in cases {
+            let p = split_name(name);
+            assert_eq!(p.legal_form.map(|f| f.0), Some(form), "{name}: {p:?}");
+            assert!(!p.tokens.is_empty());
+        }
+        assert!(LEGAL_FORMS.len() >= 30);
+        // A name that is only a legal-form word keeps it as its name.
+        assert_eq!(split_name("Limited").tokens, ["limited"]);
+    }
+
+    #[test]
+    fn business_words_fold_one_way() {
+        let a = split_name("APEX TECHNOLOGY PTE. LIMITED");
+        let b = split_name("Apex Tech Pte Ltd");
+        let c = split_name("APEX TECHNOLOGIES PTE LTD");
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+        assert_ne!(split_name("Apex Tech Trading Pte Ltd").tokens, b.tokens);
+    }
+
+    #[test]
+    fn phones_emails_domains() {
+        assert_eq!(phone("+65 6123 4567"), phone("(065) 6123-4567"));
+        assert_eq!(phone("123"), None);
+        assert_eq!(
+            email("Mailto:Sales@Apex.SG").as_deref(),
+            Some("sales@apex.sg")
+        );
+        assert_eq!(email("not an email"), None);
+        assert_eq!(domain("apex.sg").as_deref(), Some("apex.sg"));
+        assert_eq!(postcode("079903").as_deref(), Some("079903"));
+        assert_eq!(
+            registration_id("201912345-K").as_deref(),
+            Some("201912345K")
+        );
+    }
+}
