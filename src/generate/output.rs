@@ -23,57 +23,6 @@ use super::shipments::ShipmentStats;
 use super::truth::Truth;
 use super::world::{Company, Node, Person, Role, World, stream};
 
-/// The parties.csv header.
-pub const PARTIES_HEADER: [&str; 15] = [
-    "id",
-    "kind",
-    "name",
-    "aliases",
-    "address",
-    "city",
-    "postcode",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "registration_id",
-    "incorporated",
-    "dob",
-    "nationality",
-];
-
-/// The 28 columns of the Consolidated Screening List CSV, in published order.
-pub const SCREENING_HEADER: [&str; 28] = [
-    "source",
-    "entity_number",
-    "type",
-    "programs",
-    "name",
-    "title",
-    "addresses",
-    "federal_register_notice",
-    "start_date",
-    "end_date",
-    "standard_order",
-    "license_requirement",
-    "license_policy",
-    "call_sign",
-    "vessel_type",
-    "gross_tonnage",
-    "gross_registered_tonnage",
-    "vessel_flag",
-    "vessel_owner",
-    "remarks",
-    "source_list_url",
-    "alt_names",
-    "citizenships",
-    "dates_of_birth",
-    "nationalities",
-    "places_of_birth",
-    "source_information_url",
-    "ids",
-];
-
 fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     Ok(csv::WriterBuilder::new()
@@ -113,7 +62,7 @@ fn website(c: &Company) -> String {
 pub fn write_parties(world: &World, path: &Path, truth: &mut Truth) -> Result<(PartyIds, u64)> {
     let mut w = csv_writer(path)?;
     let err = csv_err(path);
-    w.write_record(PARTIES_HEADER).map_err(&err)?;
+    w.write_record(crate::ingest::PARTY_COLUMNS).map_err(&err)?;
     let mut next = 1u32;
     let mut ids = PartyIds {
         companies: vec![None; world.companies.len()],
@@ -448,7 +397,8 @@ fn csl_address(c: &Company, rng: &mut Rng) -> String {
 pub fn write_screening(world: &World, path: &Path, truth: &mut Truth) -> Result<u64> {
     let mut w = csv_writer(path)?;
     let err = csv_err(path);
-    w.write_record(SCREENING_HEADER).map_err(&err)?;
+    w.write_record(crate::ingest::SCREENING_COLUMNS)
+        .map_err(&err)?;
     let mut rng = Rng::derive(world.seed, stream::LIST, 1);
     let mut number = 10_000u64;
     let mut rows = 0;
