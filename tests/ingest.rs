@@ -482,7 +482,11 @@ fn a_process_killed_mid_file_leaves_the_store_as_it_was() {
             .unwrap();
         }
     }
-    let mut child = env.cmd(&["ingest", s(&big)]).spawn().unwrap();
+    let mut child = env
+        .cmd(&["ingest", s(&big)])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     // Wait until the transaction has written into the WAL, then kill without warning.
     let wal = env.path("trawl.db-wal");
     let start = Instant::now();
