@@ -100,32 +100,60 @@ fn run_stages(data: &Path, db: &Path, out: &mut dyn Write) -> anyhow::Result<u8>
     heading(
         out,
         "2. resolve",
-        "the many spellings of one party become one entity, with the evidence",
+        "the many spellings of each party become one entity",
     )?;
-    let r = crate::resolve::resolve(&conn, &Default::default())?;
+    let s = crate::resolve::resolve(&conn, &crate::resolve::ResolveConfig::default())?;
     writeln!(
         out,
-        "{} records -> {} entities ({} merges) from {} candidate pairs (reduction ratio {:.4})",
-        r.records, r.entities, r.merges, r.blocking.candidate_pairs, r.reduction_ratio
+        "{} records -> {} entities: {} merges from {} candidate pairs (reduction ratio {:.4}); \
+         {} possible matches kept for upper-bound grouping",
+        s.records,
+        s.entities,
+        s.merges,
+        s.blocking.candidate_pairs,
+        s.reduction_ratio,
+        s.possible_pairs
     )?;
-    let mut stmt = conn.prepare(
-        "SELECT e.id, e.record_count,
-                (SELECT group_concat(name, ' | ') FROM (
-                    SELECT DISTINCT r.name FROM entity_records er JOIN records r
-                    ON r.id = er.record_id WHERE er.entity_id = e.id ORDER BY r.id))
-         FROM entities e WHERE e.kind IN ('company', 'organization')
-         ORDER BY (SELECT count(DISTINCT r.name) FROM entity_records er JOIN records r
-                   ON r.id = er.record_id WHERE er.entity_id = e.id) DESC, e.id LIMIT 5",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let (id, n, names): (i64, i64, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        writeln!(out, "entity {id:>4} ({n} records): {names}")?;
+    // The ring's first front, as the sample-data README names it.
+    if let Ok(record) = crate::resolve::find_record(&conn, "C010") {
+        let entity_id: i64 = conn.query_row(
+            "SELECT entity_id FROM entity_records WHERE record_id = ?1",
+            [record],
+            |r| r.get(0),
+        )?;
+        let e = crate::resolve::entity(&conn, entity_id)?;
+        writeln!(
+            out,
+            "e.g. entity {} \"{}\" ({}): {} records merged, spelled:",
+            e.id,
+            e.name,
+            e.country.as_deref().unwrap_or("-"),
+            e.record_count
+        )?;
+        let mut names: Vec<&str> = e.records.iter().map(|r| r.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names.iter().take(8) {
+            let first = e
+                .records
+                .iter()
+                .find(|r| r.name == *name)
+                .expect("name of a record");
+            let file = Path::new(&first.source)
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy();
+            writeln!(out, "    {name:<45} first at {file}:{}", first.line)?;
+        }
+        if names.len() > 8 {
+            writeln!(
+                out,
+                "    … and {} more spellings (trawl entity {})",
+                names.len() - 8,
+                e.id
+            )?;
+        }
     }
-    writeln!(
-        out,
-        "(trawl entity ID shows the records, sources and merge evidence)"
-    )?;
     Ok(0)
 }
 
