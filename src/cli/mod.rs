@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod ingest;
 mod entity;
 mod eval_resolve;
 mod explain_match;
@@ -32,6 +33,8 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Ingest input files (parties, relationships, shipments, screening list, FollowTheMoney).
+    Ingest(ingest::Args),
     /// Show an entity: its records with source file and line, and the merge evidence.
     Entity(entity::Args),
     /// Score the latest resolution against a truth CSV (pairwise, B-cubed, blocking recall).
@@ -55,6 +58,7 @@ pub fn run() -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
+        Command::Ingest(args) => ingest::run(args, &mut out)?,
         Command::Entity(args) => entity::run(args, &mut out)?,
         Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
         Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,

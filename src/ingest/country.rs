@@ -3,6 +3,8 @@
 //! The ISO table comes from the `celes` crate; this file adds the spellings that trade documents
 //! and registries actually use ("UAE", "Hong Kong SAR", "Korea, Republic of", "PRC", "UK").
 
+use std::sync::OnceLock;
+
 use celes::Country;
 
 /// Spellings `celes` does not know, keyed by the squashed form (lowercase ASCII letters only).
@@ -73,14 +75,10 @@ pub fn normalize_country(text: &str) -> Option<&'static str> {
     }
     // Fast path: an alpha-2 code, as most inputs give.
     if text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
-        let upper = text.to_ascii_uppercase();
-        if let Ok(c) = Country::from_alpha2(&upper) {
-            return Some(c.alpha2);
-        }
-        return EXTRA
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(text))
-            .map(|(_, v)| *v);
+        let b = text.as_bytes();
+        let slot = usize::from(b[0].to_ascii_uppercase() - b'A') * 26
+            + usize::from(b[1].to_ascii_uppercase() - b'A');
+        return alpha2_table()[slot];
     }
     let squashed: String = any_ascii::any_ascii(text)
         .chars()
@@ -113,6 +111,29 @@ pub fn normalize_country(text: &str) -> Option<&'static str> {
         return lookup(&swapped);
     }
     None
+}
+
+/// Every two-letter code AA..ZZ → its country (or an [`EXTRA`] spelling such as "UK"), built
+/// once: the fast path for the alpha-2 codes most inputs give, nine times per shipment row.
+fn alpha2_table() -> &'static [Option<&'static str>; 676] {
+    static TABLE: OnceLock<[Option<&'static str>; 676]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [None; 676];
+        for (slot, entry) in table.iter_mut().enumerate() {
+            let code = [b'A' + (slot / 26) as u8, b'A' + (slot % 26) as u8];
+            let code = std::str::from_utf8(&code).unwrap_or_default();
+            *entry = Country::from_alpha2(code)
+                .ok()
+                .map(|c| c.alpha2)
+                .or_else(|| {
+                    EXTRA
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(code))
+                        .map(|(_, v)| *v)
+                });
+        }
+        table
+    })
 }
 
 #[cfg(test)]

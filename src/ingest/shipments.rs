@@ -1,0 +1,277 @@
+//! Canonical shipments (CSV or JSON Lines): one line item per row, with the parties named on it.
+//!
+//! Required: `id`, `date`, `consignee_name`. Every party named on the row (shipper, consignee,
+//! notify, end user, forwarder, payer) becomes a record of origin `shipment`, linked to the
+//! shipment with its role; identical mentions (same name, address, country and `*_id`) within a
+//! file share one record, first seen at the line it was first named. Quantities and values must
+//! be non-negative numbers; countries must be known.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::error::Result;
+use crate::ingest::parties::{countries, country_or_err};
+use crate::ingest::rows::{Fields, RowParser};
+use crate::ingest::sink::{ShipmentRow, Sink};
+use crate::ingest::value::{parse_amount, parse_date};
+use crate::model::{Origin, PartyKind, Record, RecordId, Role};
+
+/// The known columns of a shipments file. The first eleven are the line item's own; then four
+/// per role, in [`Role::ALL`] order: `<role>_name`, `<role>_address`, `<role>_country`,
+/// `<role>_id`.
+pub const COLUMNS: &[&str] = &[
+    "id",
+    "date",
+    "origin_country",
+    "destination_country",
+    "transit_countries",
+    "hs_code",
+    "product",
+    "description",
+    "quantity",
+    "value_usd",
+    "order_ref",
+    "shipper_name",
+    "shipper_address",
+    "shipper_country",
+    "shipper_id",
+    "consignee_name",
+    "consignee_address",
+    "consignee_country",
+    "consignee_id",
+    "notify_name",
+    "notify_address",
+    "notify_country",
+    "notify_id",
+    "end_user_name",
+    "end_user_address",
+    "end_user_country",
+    "end_user_id",
+    "forwarder_name",
+    "forwarder_address",
+    "forwarder_country",
+    "forwarder_id",
+    "payer_name",
+    "payer_address",
+    "payer_country",
+    "payer_id",
+];
+
+/// The columns a shipments file must have.
+pub const REQUIRED: &[&str] = &["id", "date", "consignee_name"];
+
+const ROLE_BASE: usize = 11;
+
+/// Past this many distinct mentions the sharing cache is cleared, so memory stays flat whatever
+/// the file size (later mentions then get records of their own, which resolve merges anyway).
+const MENTION_CACHE_LIMIT: usize = 1 << 20;
+
+/// Parses shipment rows; shares records between identical mentions.
+///
+/// Mentions are keyed by the 128-bit XXH3 hash of their fields rather than the text itself: the
+/// map stays small and cache-friendly (this lookup runs up to six times per row), and two
+/// different mentions colliding is as unlikely as 2^-128 per pair.
+#[derive(Debug, Default)]
+pub struct ShipmentsParser {
+    mentions: HashMap<u128, RecordId, BuildHasherDefault<PreHashed>>,
+    key: Vec<u8>,
+}
+
+/// The map's keys are already uniform hashes: use their low bits as they are.
+#[derive(Debug, Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+/// A party as named on a shipment, validated but not yet written.
+struct Mention<'a> {
+    name: &'a str,
+    address: Option<&'a str>,
+    country: Option<&'static str>,
+    party_ref: Option<&'a str>,
+}
+
+impl RowParser for ShipmentsParser {
+    fn columns(&self) -> &'static [&'static str] {
+        COLUMNS
+    }
+
+    fn row(
+        &mut self,
+        sink: &mut Sink<'_>,
+        f: &Fields<'_>,
+        line: u64,
+    ) -> Result<std::result::Result<(), String>> {
+        // Validate everything first: a quarantined row must leave nothing behind.
+        let (mut row, mentions) = match parse(f) {
+            Ok(parsed) => parsed,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        for (role, mention) in Role::ALL.into_iter().zip(&mentions) {
+            let Some(m) = mention else { continue };
+            let id = self.mention_record(sink, line, m)?;
+            match role {
+                Role::Shipper => row.shipper = Some(id),
+                Role::Consignee => row.consignee = Some(id),
+                Role::Notify => row.notify = Some(id),
+                Role::EndUser => row.end_user = Some(id),
+                Role::Forwarder => row.forwarder = Some(id),
+                Role::Payer => row.payer = Some(id),
+            }
+        }
+        sink.shipment(line, &row)?;
+        Ok(Ok(()))
+    }
+}
+
+impl ShipmentsParser {
+    fn mention_record(
+        &mut self,
+        sink: &mut Sink<'_>,
+        line: u64,
+        m: &Mention<'_>,
+    ) -> Result<RecordId> {
+        self.key.clear();
+        for part in [Some(m.name), m.address, m.country, m.party_ref] {
+            self.key
+                .extend_from_slice(part.unwrap_or_default().as_bytes());
+            self.key.push(0x1f);
+        }
+        let key = xxhash_rust::xxh3::xxh3_128(&self.key);
+        if let Some(id) = self.mentions.get(&key) {
+            return Ok(*id);
+        }
+        let record = Record {
+            kind: Some(PartyKind::Unknown),
+            name: m.name.to_owned(),
+            address: m.address.map(str::to_owned),
+            country: m.country.map(str::to_owned),
+            party_ref: m.party_ref.map(str::to_owned),
+            ..Record::default()
+        };
+        let id = sink.record(Origin::Shipment, line, &record)?;
+        if self.mentions.len() >= MENTION_CACHE_LIMIT {
+            self.mentions.clear();
+        }
+        self.mentions.insert(key, id);
+        Ok(id)
+    }
+}
+
+type Parsed<'a> = (ShipmentRow<'a>, [Option<Mention<'a>>; 6]);
+
+fn parse<'a>(f: &Fields<'a>) -> std::result::Result<Parsed<'a>, String> {
+    let key = f.get(0).ok_or("missing required field 'id'")?;
+    let date = parse_date(f.get(1).ok_or("missing required field 'date'")?)
+        .map_err(|e| format!("date: {e}"))?;
+    let country = |i: usize| -> std::result::Result<Option<&'static str>, String> {
+        f.get(i).map(|c| country_or_err(c, COLUMNS[i])).transpose()
+    };
+    let amount = |i: usize| -> std::result::Result<Option<f64>, String> {
+        f.get(i)
+            .map(|v| {
+                parse_amount(v).map_err(|e| {
+                    if e.starts_with("negative") {
+                        format!("negative {}: {v}", COLUMNS[i])
+                    } else {
+                        format!("{}: {e}", COLUMNS[i])
+                    }
+                })
+            })
+            .transpose()
+    };
+    let mut mentions: [Option<Mention<'a>>; 6] = Default::default();
+    for (r, slot) in mentions.iter_mut().enumerate() {
+        let base = ROLE_BASE + 4 * r;
+        let name = f.get(base);
+        let ctry = country(base + 2)?;
+        match name {
+            Some(name) => {
+                *slot = Some(Mention {
+                    name,
+                    address: f.get(base + 1),
+                    country: ctry,
+                    party_ref: f.get(base + 3),
+                })
+            }
+            None if r == 1 => return Err("missing required field 'consignee_name'".into()),
+            None => {}
+        }
+    }
+    let row = ShipmentRow {
+        key,
+        date,
+        origin_country: country(2)?,
+        destination_country: country(3)?,
+        transit_countries: f
+            .get(4)
+            .map(|t| countries(t, "transit_countries"))
+            .transpose()?,
+        hs_code: f.get(5),
+        product: f.get(6),
+        description: f.get(7),
+        quantity: amount(8)?,
+        value_usd: amount(9)?,
+        order_ref: f.get(10),
+        attrs: f.attrs_json(),
+        ..ShipmentRow::default()
+    };
+    Ok((row, mentions))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("id", "S1"),
+            ("date", "2024-05-01"),
+            ("consignee_name", "Apex Tech Pte Ltd"),
+            ("consignee_country", "SG"),
+            ("quantity", "8"),
+            ("value_usd", "240000"),
+        ]
+    }
+
+    fn parse_err(change: (&'static str, &'static str)) -> String {
+        let mut pairs = base();
+        pairs.retain(|(k, _)| *k != change.0);
+        if !change.1.is_empty() {
+            pairs.push(change);
+        }
+        let f = Fields::from_pairs(COLUMNS, &pairs);
+        parse(&f).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn accepts_a_valid_row() {
+        let pairs = base();
+        let f = Fields::from_pairs(COLUMNS, &pairs);
+        let (row, mentions) = parse(&f).unwrap();
+        assert_eq!(row.quantity, Some(8.0));
+        assert!(mentions[1].is_some() && mentions[0].is_none());
+    }
+
+    #[test]
+    fn each_bad_field_has_a_reason() {
+        assert!(parse_err(("quantity", "-5")).contains("negative quantity"));
+        assert!(parse_err(("value_usd", "lots")).contains("value_usd: 'lots' is not a number"));
+        assert!(parse_err(("date", "2024-02-30")).contains("date:"));
+        assert!(parse_err(("consignee_country", "Mordor")).contains("unknown country 'Mordor'"));
+        assert!(parse_err(("consignee_name", "")).contains("consignee_name"));
+        assert!(parse_err(("date", "")).contains("'date'"));
+    }
+}
