@@ -7,10 +7,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-mod ingest;
 mod entity;
 mod eval_resolve;
 mod explain_match;
+mod ingest;
 mod quarantine;
 mod resolve;
 mod sources;

@@ -1,0 +1,615 @@
+//! Building the [`EntityGraph`] from the store.
+//!
+//! One streaming pass per table: `entities` (nodes, in id order), `entity_records` (record →
+//! node, a dense vector indexed by record id), `records` (shared addresses, phones, e-mails;
+//! screening-list matches; placeholder mentions), `relationships`, `shipments` and
+//! `possible_matches`. Every pass emits raw edges — one per row and role, each with its one
+//! piece of [`Evidence`] — into a vector that is sorted by (kind, from, to, evidence) and folded
+//! into one [`Edge`] per (kind, from, to). The sort makes the graph the same for the same
+//! store, whatever the thread count; normalisation of the records runs in parallel with rayon
+//! and its results are collected in input order.
+//!
+//! # Complexity
+//! O(R + L + S + E log E) time for R records, L relationships, S shipments and E raw edges;
+//! memory O(E) during the build (about 80 bytes a raw edge), the graph itself about 100 bytes an
+//! edge plus 32 bytes per piece of evidence.
+
+use std::collections::{BTreeMap, HashSet};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
+use rusqlite::Connection;
+
+use super::{
+    Attr, Edge, EdgeKind, EntityGraph, EntityNode, Evidence, GraphConfig, Hub, Item, ListNode,
+    Node, ShipmentAgg,
+};
+use crate::error::Result;
+use crate::model::{EntityId, PartyKind, RecordId, RelationshipId, ShipmentId, SourceId};
+use crate::resolve::normalize;
+
+const NONE: u32 = u32::MAX;
+
+/// One row's contribution to an edge, before aggregation.
+#[derive(Debug, Clone)]
+struct RawEdge {
+    kind: EdgeKind,
+    from: u32,
+    to: u32,
+    ev: Evidence,
+    /// share (owns, beneficial_owner_of) or probability (possible_match); NaN when none.
+    num: f64,
+    quantity: f64,
+    value: f64,
+    /// yyyymmdd of a shipment, 0 otherwise.
+    date: u32,
+    /// Index into the shared values, NONE otherwise.
+    detail: u32,
+}
+
+impl RawEdge {
+    fn new(kind: EdgeKind, from: u32, to: u32, ev: Evidence) -> RawEdge {
+        RawEdge {
+            kind,
+            from,
+            to,
+            ev,
+            num: f64::NAN,
+            quantity: 0.0,
+            value: 0.0,
+            date: 0,
+            detail: NONE,
+        }
+    }
+}
+
+/// A record's fields the build needs, read in one pass.
+struct RecordRow {
+    node: u32,
+    ev: Evidence,
+    address: Option<String>,
+    country: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+/// Builds the entity graph from a resolved store.
+///
+/// # Errors
+/// [`crate::Error::Config`] if `cfg` is invalid; [`crate::Error::Db`] if the store cannot be
+/// read (for instance `trawl resolve` has not run: the graph of an unresolved store is empty).
+///
+/// # Complexity
+/// See the module documentation: linear in the rows plus a sort of the raw edges.
+pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
+    cfg.validate()?;
+    let sources = read_sources(conn)?;
+    let mut nodes = read_entities(conn)?;
+    let ids: Vec<EntityId> = nodes.iter().map(|n| n.id).collect();
+    let record_node = read_entity_records(conn, &ids)?;
+    let n_entities = ids.len() as u32;
+
+    // Records: placeholders, listings, shared attributes; and each record's provenance for
+    // the possible-match evidence.
+    let placeholders: HashSet<String> = cfg
+        .placeholders
+        .iter()
+        .map(|p| normalize::fold(p))
+        .collect();
+    let mut placeholder = vec![false; record_node.len()];
+    let mut record_ev: Vec<(SourceId, i64)> = vec![(SourceId(0), 0); record_node.len()];
+    let mut listings: BTreeMap<String, Vec<(u32, Evidence)>> = BTreeMap::new();
+    let mut rows = Vec::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT id, source_id, line, origin, name, address, country, phone, email,
+                    list_source, programs
+             FROM records ORDER BY id",
+        )?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let id: i64 = r.get(0)?;
+            let node = node_of(&record_node, id);
+            let ev = Evidence {
+                source: SourceId(r.get(1)?),
+                line: r.get(2)?,
+                item: Item::Record(RecordId(id)),
+            };
+            if let Some(slot) = record_ev.get_mut(id as usize) {
+                *slot = (ev.source, ev.line);
+            }
+            if node == NONE {
+                continue;
+            }
+            let origin = r.get_ref(3)?.as_str().unwrap_or("");
+            if origin == "shipment" {
+                let name = r.get_ref(4)?.as_str().unwrap_or("");
+                if placeholders.contains(&normalize::fold(name)) {
+                    placeholder[id as usize] = true;
+                    continue;
+                }
+            }
+            let list_source: Option<String> = r.get(9)?;
+            let programs: Option<String> = r.get(10)?;
+            let listed = match origin {
+                "screening" => true,
+                "ftm" => list_source.is_some() || programs.is_some(),
+                _ => false,
+            };
+            if listed {
+                let list = list_source
+                    .or(programs)
+                    .unwrap_or_else(|| "screening list".into());
+                listings
+                    .entry(list.trim().to_string())
+                    .or_default()
+                    .push((node, ev));
+            }
+            rows.push(RecordRow {
+                node,
+                ev,
+                address: r.get(5)?,
+                country: r.get(6)?,
+                phone: r.get(7)?,
+                email: r.get(8)?,
+            });
+        }
+    }
+
+    // Shared attributes: normalise in parallel (collected in record order), then group by value.
+    let min_words = cfg.min_address_words;
+    let mut attrs: Vec<(Attr, String, u32, Evidence)> = rows
+        .par_iter()
+        .flat_map_iter(|r| attribute_keys(r, min_words))
+        .collect();
+    drop(rows);
+    attrs.par_sort_unstable_by(|a, b| (a.0, &a.1, a.2, a.3).cmp(&(b.0, &b.1, b.2, b.3)));
+    attrs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3);
+
+    let mut raw: Vec<RawEdge> = Vec::new();
+    let mut hubs: Vec<Hub> = Vec::new();
+    let mut details: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < attrs.len() {
+        let mut j = i + 1;
+        while j < attrs.len() && attrs[j].0 == attrs[i].0 && attrs[j].1 == attrs[i].1 {
+            j += 1;
+        }
+        let group = &attrs[i..j];
+        let mut members: Vec<u32> = group.iter().map(|g| g.2).collect();
+        members.dedup();
+        let (attr, value) = (group[0].0, &group[0].1);
+        let kind = attr.edge_kind();
+        if members.len() > cfg.max_shared {
+            let hub = n_entities + hubs.len() as u32;
+            hubs.push(Hub {
+                attr,
+                value: value.as_str().into(),
+                entities: members.len(),
+                mass_registration: true,
+            });
+            for g in group {
+                raw.push(RawEdge::new(kind, g.2, hub, g.3));
+            }
+        } else if members.len() >= 2 {
+            let detail = details.len() as u32;
+            details.push(value.clone());
+            for (x, &a) in members.iter().enumerate() {
+                for &b in &members[x + 1..] {
+                    for g in group.iter().filter(|g| g.2 == a || g.2 == b) {
+                        let mut e = RawEdge::new(kind, a, b, g.3);
+                        e.detail = detail;
+                        raw.push(e);
+                    }
+                }
+            }
+        }
+        i = j;
+    }
+    drop(attrs);
+
+    // Listings: one node per list, after the hubs.
+    let list_base = n_entities + hubs.len() as u32;
+    let mut lists = Vec::with_capacity(listings.len());
+    for (k, (name, members)) in listings.into_iter().enumerate() {
+        lists.push(ListNode { name: name.into() });
+        for (node, ev) in members {
+            nodes[node as usize].listed = true;
+            raw.push(RawEdge::new(
+                EdgeKind::ListedOn,
+                node,
+                list_base + k as u32,
+                ev,
+            ));
+        }
+    }
+
+    read_relationships(conn, &record_node, &mut raw)?;
+    read_shipments(conn, &record_node, &placeholder, &mut raw)?;
+    if cfg.possible_matches {
+        read_possible_matches(conn, &record_node, &record_ev, &mut raw)?;
+    }
+
+    // Aggregate: sort, then one edge per (kind, from, to).
+    raw.par_sort_unstable_by(|a, b| {
+        (a.kind, a.from, a.to, a.ev).cmp(&(b.kind, b.from, b.to, b.ev))
+    });
+    let n_nodes = nodes.len() + hubs.len() + lists.len();
+    let mut graph: DiGraph<Node, Edge> = DiGraph::with_capacity(n_nodes, raw.len() / 2 + 1);
+    for n in nodes {
+        graph.add_node(Node::Entity(n));
+    }
+    for h in hubs {
+        graph.add_node(Node::Hub(h));
+    }
+    for l in lists {
+        graph.add_node(Node::List(l));
+    }
+    let mut i = 0;
+    while i < raw.len() {
+        let (kind, from, to) = (raw[i].kind, raw[i].from, raw[i].to);
+        let mut j = i + 1;
+        while j < raw.len() && raw[j].kind == kind && raw[j].from == from && raw[j].to == to {
+            j += 1;
+        }
+        let edge = aggregate(&raw[i..j], &details);
+        graph.add_edge(
+            NodeIndex::new(from as usize),
+            NodeIndex::new(to as usize),
+            edge,
+        );
+        i = j;
+    }
+    graph.shrink_to_fit();
+    Ok(EntityGraph {
+        graph,
+        ids,
+        sources,
+    })
+}
+
+/// Folds the raw edges of one (kind, from, to) into an edge.
+fn aggregate(run: &[RawEdge], details: &[String]) -> Edge {
+    let kind = run[0].kind;
+    let mut evidence: Vec<Evidence> = run.iter().map(|r| r.ev).collect();
+    evidence.dedup();
+    let best = run
+        .iter()
+        .map(|r| r.num)
+        .filter(|x| !x.is_nan())
+        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+    let (share, weight) = if kind == EdgeKind::PossibleMatch {
+        (None, best)
+    } else {
+        (best, None)
+    };
+    let detail = {
+        let mut d: Vec<u32> = run
+            .iter()
+            .map(|r| r.detail)
+            .filter(|d| *d != NONE)
+            .collect();
+        d.sort_unstable();
+        d.dedup();
+        let mut v: Vec<&str> = d.iter().map(|&i| details[i as usize].as_str()).collect();
+        v.sort_unstable();
+        (!v.is_empty()).then(|| v.join("; ").into_boxed_str())
+    };
+    let shipments = kind.is_shipment().then(|| {
+        let mut agg = ShipmentAgg::default();
+        let (mut first, mut last) = (u32::MAX, 0);
+        let mut seen = None;
+        for r in run {
+            // One shipment counts once even if two records of the entity are named on it.
+            if seen == Some(r.ev.item) {
+                continue;
+            }
+            seen = Some(r.ev.item);
+            agg.count += 1;
+            agg.quantity += r.quantity;
+            agg.value_usd += r.value;
+            if r.date != 0 {
+                first = first.min(r.date);
+                last = last.max(r.date);
+            }
+        }
+        agg.first_date = date_string(if first == u32::MAX { 0 } else { first }).into();
+        agg.last_date = date_string(last).into();
+        Box::new(agg)
+    });
+    Edge {
+        kind,
+        share,
+        weight,
+        detail,
+        shipments,
+        evidence,
+    }
+}
+
+fn node_of(record_node: &[u32], record: i64) -> u32 {
+    usize::try_from(record)
+        .ok()
+        .and_then(|i| record_node.get(i).copied())
+        .unwrap_or(NONE)
+}
+
+/// The normalised shared-attribute keys of one record.
+fn attribute_keys(r: &RecordRow, min_words: usize) -> Vec<(Attr, String, u32, Evidence)> {
+    let mut out = Vec::new();
+    let split = |s: &Option<String>| -> Vec<String> {
+        s.as_deref()
+            .map(|v| {
+                v.split(';')
+                    .map(str::trim)
+                    .filter(|x| !x.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for a in split(&r.address) {
+        if let Some(key) = address_key(&a, r.country.as_deref(), min_words) {
+            out.push((Attr::Address, key, r.node, r.ev));
+        }
+    }
+    for p in split(&r.phone) {
+        if let Some(key) = normalize::phone(&p) {
+            out.push((Attr::Phone, key, r.node, r.ev));
+        }
+    }
+    for e in split(&r.email) {
+        if let Some(key) = normalize::email(&e) {
+            out.push((Attr::Email, key, r.node, r.ev));
+        }
+    }
+    out
+}
+
+/// The comparable form of an address: the resolve module's address tokens (street and unit
+/// words abbreviated one way, "No." dropped, "#05-12" split) joined by spaces, then `|` and the
+/// country. `None` if fewer than `min_words` words remain.
+///
+/// ```
+/// use trawl::graph::build::address_key;
+/// assert_eq!(address_key("Level 15, Menara Sinar, 88 Jalan Ampang", Some("MY"), 3),
+///            address_key("Lvl 15 Menara Sinar, No. 88, Jln Ampang", Some("MY"), 3));
+/// assert_eq!(address_key("Singapore", Some("SG"), 3), None);
+/// ```
+pub fn address_key(address: &str, country: Option<&str>, min_words: usize) -> Option<String> {
+    let toks = normalize::address_tokens(address);
+    if toks.len() < min_words {
+        return None;
+    }
+    let mut key = toks.join(" ");
+    key.push('|');
+    key.push_str(country.unwrap_or(""));
+    Some(key)
+}
+
+fn read_sources(conn: &Connection) -> Result<BTreeMap<SourceId, String>> {
+    let mut stmt = conn.prepare("SELECT id, path FROM sources ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((SourceId(r.get(0)?), r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn read_entities(conn: &Connection) -> Result<Vec<EntityNode>> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
+    let mut out = Vec::with_capacity(n as usize);
+    let mut stmt = conn.prepare("SELECT id, kind, name, country FROM entities ORDER BY id")?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let kind = r.get_ref(1)?.as_str().unwrap_or("");
+        out.push(EntityNode {
+            id: EntityId(r.get(0)?),
+            kind: PartyKind::parse(kind).unwrap_or(PartyKind::Unknown),
+            name: r.get_ref(2)?.as_str().unwrap_or("").into(),
+            country: r.get::<_, Option<String>>(3)?.map(String::into_boxed_str),
+            listed: false,
+        });
+    }
+    Ok(out)
+}
+
+/// Record id → node index (NONE when the record has no entity), dense over record ids.
+fn read_entity_records(conn: &Connection, ids: &[EntityId]) -> Result<Vec<u32>> {
+    let max: Option<i64> = conn.query_row("SELECT max(id) FROM records", [], |r| r.get(0))?;
+    let len = usize::try_from(max.unwrap_or(0).max(0)).unwrap_or(0) + 1;
+    let mut map = vec![NONE; len];
+    let mut stmt = conn.prepare("SELECT record_id, entity_id FROM entity_records")?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let (rec, ent): (i64, i64) = (r.get(0)?, r.get(1)?);
+        if let (Ok(i), Ok(n)) = (usize::try_from(rec), ids.binary_search(&EntityId(ent))) {
+            if let Some(slot) = map.get_mut(i) {
+                *slot = n as u32;
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn read_relationships(
+    conn: &Connection,
+    record_node: &[u32],
+    raw: &mut Vec<RawEdge>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, source_id, line, from_record, to_record, kind, share FROM relationships",
+    )?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let (mut a, mut b) = (
+            node_of(record_node, r.get(3)?),
+            node_of(record_node, r.get(4)?),
+        );
+        if a == NONE || b == NONE || a == b {
+            continue;
+        }
+        let kind = match r.get_ref(5)?.as_str().unwrap_or("") {
+            "owner" => EdgeKind::Owns,
+            "director" => EdgeKind::Directs,
+            "officer" => EdgeKind::OfficerOf,
+            "beneficial_owner" => EdgeKind::BeneficialOwnerOf,
+            "family" => EdgeKind::Family,
+            "associate" => EdgeKind::Associate,
+            _ => continue,
+        };
+        if kind.is_symmetric() && a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        let ev = Evidence {
+            source: SourceId(r.get(1)?),
+            line: r.get(2)?,
+            item: Item::Relationship(RelationshipId(r.get(0)?)),
+        };
+        let mut e = RawEdge::new(kind, a, b, ev);
+        if let Some(share) = r.get::<_, Option<f64>>(6)? {
+            e.num = share;
+        }
+        raw.push(e);
+    }
+    Ok(())
+}
+
+fn read_shipments(
+    conn: &Connection,
+    record_node: &[u32],
+    placeholder: &[bool],
+    raw: &mut Vec<RawEdge>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, source_id, line, date, consignee_record, shipper_record, notify_record,
+                forwarder_record, payer_record, end_user_record, quantity, value_usd
+         FROM shipments",
+    )?;
+    const ROLES: [EdgeKind; 5] = [
+        EdgeKind::ShipsTo,
+        EdgeKind::NotifyFor,
+        EdgeKind::ForwardsFor,
+        EdgeKind::PaysFor,
+        EdgeKind::EndUserOf,
+    ];
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let consignee = node_of(record_node, r.get(4)?);
+        if consignee == NONE {
+            continue;
+        }
+        let ev = Evidence {
+            source: SourceId(r.get(1)?),
+            line: r.get(2)?,
+            item: Item::Shipment(ShipmentId(r.get(0)?)),
+        };
+        let date = parse_date(r.get_ref(3)?.as_str().unwrap_or(""));
+        let quantity = r.get::<_, Option<f64>>(10)?.unwrap_or(0.0);
+        let value = r.get::<_, Option<f64>>(11)?.unwrap_or(0.0);
+        for (k, kind) in ROLES.into_iter().enumerate() {
+            let Some(rec) = r.get::<_, Option<i64>>(5 + k)? else {
+                continue;
+            };
+            if usize::try_from(rec)
+                .ok()
+                .and_then(|i| placeholder.get(i))
+                .copied()
+                .unwrap_or(false)
+            {
+                continue;
+            }
+            let from = node_of(record_node, rec);
+            if from == NONE || from == consignee {
+                continue;
+            }
+            let mut e = RawEdge::new(kind, from, consignee, ev);
+            e.quantity = quantity;
+            e.value = value;
+            e.date = date;
+            raw.push(e);
+        }
+    }
+    Ok(())
+}
+
+fn read_possible_matches(
+    conn: &Connection,
+    record_node: &[u32],
+    record_ev: &[(SourceId, i64)],
+    raw: &mut Vec<RawEdge>,
+) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT record_a, record_b, probability FROM possible_matches")?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let (ra, rb): (i64, i64) = (r.get(0)?, r.get(1)?);
+        let (mut a, mut b) = (node_of(record_node, ra), node_of(record_node, rb));
+        if a == NONE || b == NONE || a == b {
+            continue;
+        }
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        let p: f64 = r.get(2)?;
+        for rec in [ra, rb] {
+            let (source, line) = record_ev
+                .get(rec as usize)
+                .copied()
+                .unwrap_or((SourceId(0), 0));
+            let mut e = RawEdge::new(
+                EdgeKind::PossibleMatch,
+                a,
+                b,
+                Evidence {
+                    source,
+                    line,
+                    item: Item::Record(RecordId(rec)),
+                },
+            );
+            e.num = p;
+            raw.push(e);
+        }
+    }
+    Ok(())
+}
+
+/// "2024-02-08" → 20240208; 0 when not a date.
+fn parse_date(s: &str) -> u32 {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return 0;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> { s.get(r)?.parse().ok() };
+    match (digits(0..4), digits(5..7), digits(8..10)) {
+        (Some(y), Some(m), Some(d)) => y * 10_000 + m * 100 + d,
+        _ => 0,
+    }
+}
+
+fn date_string(d: u32) -> String {
+    if d == 0 {
+        return String::new();
+    }
+    format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        assert_eq!(parse_date("2024-02-08"), 20240208);
+        assert_eq!(date_string(20240208), "2024-02-08");
+        assert_eq!(parse_date("08/02/2024"), 0);
+        assert_eq!(date_string(0), "");
+    }
+
+    #[test]
+    fn address_keys_use_resolve_normalisation() {
+        let a = address_key("160 Robinson Road #14-04, SBF Center", Some("SG"), 3);
+        let b = address_key("160 Robinson Rd, #14-04 SBF Centre", Some("SG"), 3);
+        assert_eq!(a, b);
+        assert_ne!(
+            a,
+            address_key("160 Robinson Road #14-04, SBF Center", Some("MY"), 3)
+        );
+    }
+}
