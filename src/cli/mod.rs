@@ -7,12 +7,19 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod affiliates;
 mod entity;
 mod eval_resolve;
 mod explain_match;
+mod graph_args;
 mod ingest;
+mod neighbors;
+mod owners;
+mod path;
 mod quarantine;
 mod resolve;
+mod search;
+mod show;
 mod sources;
 
 /// trawl: smuggling-risk graph analysis for export-control enforcement.
@@ -33,6 +40,8 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// List entities held 50% or more by screening-listed parties (the affiliates rule).
+    Affiliates(affiliates::Args),
     /// Ingest input files (parties, relationships, shipments, screening list, FollowTheMoney).
     Ingest(ingest::Args),
     /// Show an entity: its records with source file and line, and the merge evidence.
@@ -41,10 +50,20 @@ enum Command {
     EvalResolve(eval_resolve::Args),
     /// Explain the comparison of two records feature by feature.
     ExplainMatch(explain_match::Args),
+    /// List the entities within K hops of an entity, with every edge's evidence.
+    Neighbors(neighbors::Args),
+    /// Show the ultimate owners of an entity through chains of holdings.
+    Owners(owners::Args),
+    /// Show the shortest path(s) between two entities, each edge with its evidence.
+    Path(path::Args),
     /// List quarantined rows: file, line, reason and the raw row.
     Quarantine(quarantine::Args),
     /// Resolve records into entities (normalise, block, compare, cluster).
     Resolve(resolve::Args),
+    /// Search entity names (fuzzy, transliteration-aware), ranked with scores.
+    Search(search::Args),
+    /// Show an entity's card: names, owners, officers, shared contacts, shipments, listings.
+    Show(show::Args),
     /// List ingested sources with their row counts.
     Sources(sources::Args),
 }
@@ -58,12 +77,18 @@ pub fn run() -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
+        Command::Affiliates(args) => affiliates::run(args, &mut out)?,
         Command::Ingest(args) => ingest::run(args, &mut out)?,
         Command::Entity(args) => entity::run(args, &mut out)?,
         Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
         Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
+        Command::Neighbors(args) => neighbors::run(args, &mut out)?,
+        Command::Owners(args) => owners::run(args, &mut out)?,
+        Command::Path(args) => path::run(args, &mut out)?,
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
         Command::Resolve(args) => resolve::run(args, &mut out)?,
+        Command::Search(args) => search::run(args, &mut out)?,
+        Command::Show(args) => show::run(args, &mut out)?,
         Command::Sources(args) => sources::run(args, &mut out)?,
     };
     out.flush()?;

@@ -14,7 +14,7 @@
 //! [`ownership`] effective and ultimate ownership through chains, and the affiliates (50 %)
 //! rule; [`search`] fuzzy name search and the lookup of an entity from what a user typed;
 //! [`card`] the entity card of `trawl show`; [`export`] GraphML, GEXF, DOT, Cytoscape.js JSON
-//! and FollowTheMoney JSON Lines.
+//! and FollowTheMoney JSON Lines; [`view`] the serialisable views the outputs share.
 //!
 //! Conventions: edges point from the actor to the object — owner → owned, director → company,
 //! shipper / notify party / forwarder / payer / end user → consignee, entity → hub, entity →
@@ -40,6 +40,7 @@ pub mod export;
 pub mod ownership;
 pub mod query;
 pub mod search;
+pub mod view;
 
 use std::collections::BTreeMap;
 
@@ -543,7 +544,7 @@ pub struct EntityGraph {
 impl EntityGraph {
     /// The node of an entity.
     pub fn node(&self, id: EntityId) -> Option<NodeIndex> {
-        self.ids.binary_search(&id).ok().map(|i| NodeIndex::new(i))
+        self.ids.binary_search(&id).ok().map(NodeIndex::new)
     }
 
     /// The entity id of a node (None for hubs and lists).
