@@ -11,6 +11,7 @@ mod affiliates;
 mod entity;
 mod eval_resolve;
 mod explain_match;
+mod export;
 mod graph_args;
 mod ingest;
 mod neighbors;
@@ -48,6 +49,8 @@ enum Command {
     Entity(entity::Args),
     /// Score the latest resolution against a truth CSV (pairwise, B-cubed, blocking recall).
     EvalResolve(eval_resolve::Args),
+    /// Export a subgraph as GraphML, GEXF, DOT, Cytoscape.js JSON or FollowTheMoney.
+    Export(export::Args),
     /// Explain the comparison of two records feature by feature.
     ExplainMatch(explain_match::Args),
     /// List the entities within K hops of an entity, with every edge's evidence.
@@ -81,6 +84,7 @@ pub fn run() -> anyhow::Result<u8> {
         Command::Ingest(args) => ingest::run(args, &mut out)?,
         Command::Entity(args) => entity::run(args, &mut out)?,
         Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
+        Command::Export(args) => export::run(args, &mut out)?,
         Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
         Command::Neighbors(args) => neighbors::run(args, &mut out)?,
         Command::Owners(args) => owners::run(args, &mut out)?,

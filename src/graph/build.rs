@@ -73,6 +73,45 @@ struct RecordRow {
     email: Option<String>,
 }
 
+/// The words that name a place rather than a street: every record's city words and
+/// postcodes. Shipment documents write "… Jalan Ampang 50450 Kuala Lumpur Malaysia" in one
+/// field where a registry splits address, postcode, city and country; trailing locality words
+/// are dropped from an address before comparing, so both spellings give the same key. (A
+/// street whose last word is also some record's city loses that word too; the street number
+/// and the rest of the address still tell addresses apart.)
+#[derive(Debug, Default)]
+pub struct Locality {
+    words: HashSet<String>,
+    postcodes: HashSet<String>,
+}
+
+impl Locality {
+    /// Learns the city and postcode of one record.
+    pub fn add(&mut self, city: Option<&str>, postcode: Option<&str>) {
+        if let Some(c) = city {
+            self.words.extend(normalize::address_tokens(c));
+        }
+        if let Some(p) = postcode {
+            self.postcodes.insert(normalize::fold(p).replace(' ', ""));
+        }
+    }
+
+    /// Drops trailing city words, postcodes and country names.
+    fn strip(&self, toks: &mut Vec<String>) {
+        let country =
+            |t: &str| t.len() >= 4 && crate::ingest::country::normalize_country(t).is_some();
+        while let Some(last) = toks.last() {
+            if self.words.contains(last) || self.postcodes.contains(last) || country(last) {
+                toks.pop();
+            } else if toks.len() >= 2 && country(&toks[toks.len() - 2..].join(" ")) {
+                toks.truncate(toks.len() - 2);
+            } else {
+                break;
+            }
+        }
+    }
+}
+
 /// Builds the entity graph from a resolved store.
 ///
 /// # Errors
@@ -100,10 +139,11 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
     let mut record_ev: Vec<(SourceId, i64)> = vec![(SourceId(0), 0); record_node.len()];
     let mut listings: BTreeMap<String, Vec<(u32, Evidence)>> = BTreeMap::new();
     let mut rows = Vec::new();
+    let mut locality = Locality::default();
     {
         let mut stmt = conn.prepare(
             "SELECT id, source_id, line, origin, name, address, country, phone, email,
-                    list_source, programs
+                    list_source, programs, city, postcode
              FROM records ORDER BY id",
         )?;
         let mut q = stmt.query([])?;
@@ -118,6 +158,7 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
             if let Some(slot) = record_ev.get_mut(id as usize) {
                 *slot = (ev.source, ev.line);
             }
+            locality.add(r.get_ref(11)?.as_str().ok(), r.get_ref(12)?.as_str().ok());
             if node == NONE {
                 continue;
             }
@@ -160,7 +201,7 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
     let min_words = cfg.min_address_words;
     let mut attrs: Vec<(Attr, String, u32, Evidence)> = rows
         .par_iter()
-        .flat_map_iter(|r| attribute_keys(r, min_words))
+        .flat_map_iter(|r| attribute_keys(r, &locality, min_words))
         .collect();
     drop(rows);
     attrs.par_sort_unstable_by(|a, b| (a.0, &a.1, a.2, a.3).cmp(&(b.0, &b.1, b.2, b.3)));
@@ -335,7 +376,11 @@ fn node_of(record_node: &[u32], record: i64) -> u32 {
 }
 
 /// The normalised shared-attribute keys of one record.
-fn attribute_keys(r: &RecordRow, min_words: usize) -> Vec<(Attr, String, u32, Evidence)> {
+fn attribute_keys(
+    r: &RecordRow,
+    locality: &Locality,
+    min_words: usize,
+) -> Vec<(Attr, String, u32, Evidence)> {
     let mut out = Vec::new();
     let split = |s: &Option<String>| -> Vec<String> {
         s.as_deref()
@@ -349,7 +394,7 @@ fn attribute_keys(r: &RecordRow, min_words: usize) -> Vec<(Attr, String, u32, Ev
             .unwrap_or_default()
     };
     for a in split(&r.address) {
-        if let Some(key) = address_key(&a, r.country.as_deref(), min_words) {
+        if let Some(key) = address_key(&a, r.country.as_deref(), locality, min_words) {
             out.push((Attr::Address, key, r.node, r.ev));
         }
     }
@@ -367,17 +412,29 @@ fn attribute_keys(r: &RecordRow, min_words: usize) -> Vec<(Attr, String, u32, Ev
 }
 
 /// The comparable form of an address: the resolve module's address tokens (street and unit
-/// words abbreviated one way, "No." dropped, "#05-12" split) joined by spaces, then `|` and the
-/// country. `None` if fewer than `min_words` words remain.
+/// words abbreviated one way, "No." dropped, "#05-12" split), trailing city words, postcodes
+/// and country names dropped ([`Locality`]), joined by spaces, then `|` and the country. `None`
+/// if fewer than `min_words` words remain.
 ///
 /// ```
-/// use trawl::graph::build::address_key;
-/// assert_eq!(address_key("Level 15, Menara Sinar, 88 Jalan Ampang", Some("MY"), 3),
-///            address_key("Lvl 15 Menara Sinar, No. 88, Jln Ampang", Some("MY"), 3));
-/// assert_eq!(address_key("Singapore", Some("SG"), 3), None);
+/// use trawl::graph::build::{Locality, address_key};
+/// let mut places = Locality::default();
+/// places.add(Some("Kuala Lumpur"), Some("50450"));
+/// let key = address_key("Level 15, Menara Sinar, 88 Jalan Ampang", Some("MY"), &places, 3);
+/// assert_eq!(key.as_deref(), Some("fl 15 menara sinar 88 jln ampang|MY"));
+/// assert_eq!(key, address_key("Lvl 15 Menara Sinar, No. 88, Jln Ampang", Some("MY"), &places, 3));
+/// assert_eq!(key, address_key("Level 15 Menara Sinar 88 Jalan Ampang 50450 Kuala Lumpur Malaysia",
+///                             Some("MY"), &places, 3));
+/// assert_eq!(address_key("Singapore", Some("SG"), &places, 3), None);
 /// ```
-pub fn address_key(address: &str, country: Option<&str>, min_words: usize) -> Option<String> {
-    let toks = normalize::address_tokens(address);
+pub fn address_key(
+    address: &str,
+    country: Option<&str>,
+    locality: &Locality,
+    min_words: usize,
+) -> Option<String> {
+    let mut toks = normalize::address_tokens(address);
+    locality.strip(&mut toks);
     if toks.len() < min_words {
         return None;
     }
@@ -604,12 +661,17 @@ mod tests {
 
     #[test]
     fn address_keys_use_resolve_normalisation() {
-        let a = address_key("160 Robinson Road #14-04, SBF Center", Some("SG"), 3);
-        let b = address_key("160 Robinson Rd, #14-04 SBF Centre", Some("SG"), 3);
-        assert_eq!(a, b);
-        assert_ne!(
+        let mut l = Locality::default();
+        l.add(Some("Singapore"), Some("068914"));
+        let key = |a: &str, c: &str| address_key(a, Some(c), &l, 3);
+        let a = key("160 Robinson Road #14-04, SBF Center", "SG");
+        assert_eq!(a.as_deref(), Some("160 robinson rd 14 04 sbf ctr|SG"));
+        assert_eq!(a, key("160 Robinson Rd, #14-04 SBF Centre", "SG"));
+        assert_eq!(
             a,
-            address_key("160 Robinson Road #14-04, SBF Center", Some("MY"), 3)
+            key("160 ROBINSON RD #14-04 SBF CENTER SINGAPORE 068914", "SG")
         );
+        assert_ne!(a, key("160 Robinson Road #14-04, SBF Center", "MY"));
+        assert_ne!(a, key("160 Robinson Road #14-05, SBF Center", "SG"));
     }
 }

@@ -279,7 +279,7 @@ impl EntityGraph {
                     .collect();
                 let mut paths = Vec::new();
                 let mut chain = Vec::new();
-                self.listed_chains(n, 1.0, &set, &mut chain, &mut paths);
+                self.listed_chains(n, n, 1.0, &set, &mut chain, &mut paths);
                 paths.sort_by(|a, b| {
                     b.fraction
                         .total_cmp(&a.fraction)
@@ -298,9 +298,11 @@ impl EntityGraph {
         out
     }
 
-    /// Chains from listed parties down to `n` through affected holders.
+    /// Chains from listed parties down to `n` through affected holders; `target` is where the
+    /// chains end (never passed through).
     fn listed_chains(
         &self,
+        target: NodeIndex,
         n: NodeIndex,
         fraction: f64,
         set: &HashMap<NodeIndex, (u32, bool)>,
@@ -314,14 +316,14 @@ impl EntityGraph {
             let Some(&(_, listed)) = set.get(&h) else {
                 continue;
             };
-            if chain.iter().any(|c| c.0 == h) {
+            if h == target || chain.iter().any(|c| c.0 == h) {
                 continue;
             }
             chain.push((h, f, e));
             if listed {
                 out.push(self.chain_path(chain, fraction * f));
             } else {
-                self.listed_chains(h, fraction * f, set, chain, out);
+                self.listed_chains(target, h, fraction * f, set, chain, out);
             }
             chain.pop();
         }
@@ -401,6 +403,7 @@ mod tests {
         b.owns(1, 11, 60.0).owns(11, 12, 50.0);
         b.owns(2, 13, 49.0);
         b.owns(11, 14, 30.0).owns(2, 14, 20.0);
+        b.owns(12, 11, 10.0); // a cross-holding: C holds 10 % of B
         let g = b.finish();
         let a = g.affiliates(0.5);
         let ids: Vec<i64> = a.iter().map(|x| x.entity.0).collect();
@@ -409,6 +412,18 @@ mod tests {
         assert!(close(a10.fraction, 0.5));
         assert_eq!(a10.holders.len(), 2);
         assert_eq!(a10.paths.len(), 2);
+        for x in &a {
+            for p in &x.paths {
+                let last = p.entities.len() - 1;
+                assert!(!p.entities[..last].contains(&x.entity), "{p:?}");
+                assert_eq!(p.entities[last], x.entity);
+            }
+        }
+        let a11 = &a[1];
+        assert!(
+            close(a11.fraction, 0.7),
+            "held by L1 60 % and affected C 10 %"
+        );
         let a12 = &a[2];
         assert_eq!(a12.round, 2);
         assert_eq!(
