@@ -30,6 +30,28 @@ use crate::resolve::normalize;
 
 const NONE: u32 = u32::MAX;
 
+/// Wall-clock seconds per phase of a build.
+#[derive(Debug)]
+struct Clock {
+    last: std::time::Instant,
+    phases: Vec<(&'static str, f64)>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            phases: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        self.phases.push((phase, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+}
+
 /// One row's contribution to an edge, before aggregation.
 #[derive(Debug, Clone)]
 struct RawEdge {
@@ -83,13 +105,18 @@ struct RecordRow {
 pub struct Locality {
     words: HashSet<String>,
     postcodes: HashSet<String>,
+    /// Cities already tokenised (most records repeat a few cities).
+    cities: HashSet<String>,
 }
 
 impl Locality {
     /// Learns the city and postcode of one record.
     pub fn add(&mut self, city: Option<&str>, postcode: Option<&str>) {
         if let Some(c) = city {
-            self.words.extend(normalize::address_tokens(c));
+            if !self.cities.contains(c) {
+                self.words.extend(normalize::address_tokens(c));
+                self.cities.insert(c.to_string());
+            }
         }
         if let Some(p) = postcode {
             self.postcodes.insert(normalize::fold(p).replace(' ', ""));
@@ -122,82 +149,61 @@ impl Locality {
 /// See the module documentation: linear in the rows plus a sort of the raw edges.
 pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
     cfg.validate()?;
+    let mut clock = Clock::start();
     let sources = read_sources(conn)?;
     let mut nodes = read_entities(conn)?;
     let ids: Vec<EntityId> = nodes.iter().map(|n| n.id).collect();
     let record_node = read_entity_records(conn, &ids)?;
     let n_entities = ids.len() as u32;
+    clock.mark("entities");
 
-    // Records: placeholders, listings, shared attributes; and each record's provenance for
-    // the possible-match evidence.
+    // Relationships and shipments are read, sorted and aggregated on read-only connections of
+    // their own while this thread reads the records, when the store is a file; an in-memory
+    // store has only this connection and is read in turn.
     let placeholders: HashSet<String> = cfg
         .placeholders
         .iter()
         .map(|p| normalize::fold(p))
         .collect();
-    let mut placeholder = vec![false; record_node.len()];
-    let mut record_ev: Vec<(SourceId, i64)> = vec![(SourceId(0), 0); record_node.len()];
-    let mut listings: BTreeMap<String, Vec<(u32, Evidence)>> = BTreeMap::new();
-    let mut rows = Vec::new();
-    let mut locality = Locality::default();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT id, source_id, line, origin, name, address, country, phone, email,
-                    list_source, programs, city, postcode
-             FROM records ORDER BY id",
-        )?;
-        let mut q = stmt.query([])?;
-        while let Some(r) = q.next()? {
-            let id: i64 = r.get(0)?;
-            let node = node_of(&record_node, id);
-            let ev = Evidence {
-                source: SourceId(r.get(1)?),
-                line: r.get(2)?,
-                item: Item::Record(RecordId(id)),
-            };
-            if let Some(slot) = record_ev.get_mut(id as usize) {
-                *slot = (ev.source, ev.line);
+    let file = conn
+        .path()
+        .filter(|p| !p.is_empty())
+        .map(std::path::PathBuf::from);
+    let (rels, ships, rec) = std::thread::scope(|s| -> Result<_> {
+        let (record_node, placeholders) = (&record_node, &placeholders);
+        match &file {
+            Some(path) => {
+                let rels = s.spawn(move || -> Result<Vec<Staged>> {
+                    let c = open_reader(path)?;
+                    Ok(stage(read_relationships(&c, record_node)?, &[]))
+                });
+                let ships = s.spawn(move || -> Result<Vec<Staged>> {
+                    let c = open_reader(path)?;
+                    Ok(stage(read_shipments(&c, record_node, placeholders)?, &[]))
+                });
+                let rec = read_records(conn, record_node)?;
+                let join = |h: std::thread::ScopedJoinHandle<'_, Result<Vec<Staged>>>| {
+                    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+                };
+                Ok((join(rels)?, join(ships)?, rec))
             }
-            locality.add(r.get_ref(11)?.as_str().ok(), r.get_ref(12)?.as_str().ok());
-            if node == NONE {
-                continue;
+            None => {
+                let rec = read_records(conn, record_node)?;
+                let rels = stage(read_relationships(conn, record_node)?, &[]);
+                let ships = stage(read_shipments(conn, record_node, placeholders)?, &[]);
+                Ok((rels, ships, rec))
             }
-            let origin = r.get_ref(3)?.as_str().unwrap_or("");
-            if origin == "shipment" {
-                let name = r.get_ref(4)?.as_str().unwrap_or("");
-                if placeholders.contains(&normalize::fold(name)) {
-                    placeholder[id as usize] = true;
-                    continue;
-                }
-            }
-            let list_source: Option<String> = r.get(9)?;
-            let programs: Option<String> = r.get(10)?;
-            let listed = match origin {
-                "screening" => true,
-                "ftm" => list_source.is_some() || programs.is_some(),
-                _ => false,
-            };
-            if listed {
-                let list = list_source
-                    .or(programs)
-                    .unwrap_or_else(|| "screening list".into());
-                listings
-                    .entry(list.trim().to_string())
-                    .or_default()
-                    .push((node, ev));
-            }
-            rows.push(RecordRow {
-                node,
-                ev,
-                address: r.get(5)?,
-                country: r.get(6)?,
-                phone: r.get(7)?,
-                email: r.get(8)?,
-            });
         }
-    }
+    })?;
+    clock.mark("records, relationships, shipments");
 
     // Shared attributes: normalise in parallel (collected in record order), then group by value.
+    let RecordsPass {
+        rows,
+        locality,
+        listings,
+        record_ev,
+    } = rec;
     let min_words = cfg.min_address_words;
     let mut attrs: Vec<(Attr, String, u32, Evidence)> = rows
         .par_iter()
@@ -206,7 +212,6 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
     drop(rows);
     attrs.par_sort_unstable_by(|a, b| (a.0, &a.1, a.2, a.3).cmp(&(b.0, &b.1, b.2, b.3)));
     attrs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3);
-
     let mut raw: Vec<RawEdge> = Vec::new();
     let mut hubs: Vec<Hub> = Vec::new();
     let mut details: Vec<String> = Vec::new();
@@ -248,10 +253,13 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
         i = j;
     }
     drop(attrs);
+    let shared = stage(raw, &details);
+    clock.mark("shared attributes");
 
     // Listings: one node per list, after the hubs.
     let list_base = n_entities + hubs.len() as u32;
     let mut lists = Vec::with_capacity(listings.len());
+    let mut raw = Vec::new();
     for (k, (name, members)) in listings.into_iter().enumerate() {
         lists.push(ListNode { name: name.into() });
         for (node, ev) in members {
@@ -264,19 +272,20 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
             ));
         }
     }
+    let listed = stage(raw, &[]);
+    let possible = if cfg.possible_matches {
+        stage(read_possible_matches(conn, &record_node, &record_ev)?, &[])
+    } else {
+        Vec::new()
+    };
+    clock.mark("listings, possible matches");
 
-    read_relationships(conn, &record_node, &mut raw)?;
-    read_shipments(conn, &record_node, &placeholder, &mut raw)?;
-    if cfg.possible_matches {
-        read_possible_matches(conn, &record_node, &record_ev, &mut raw)?;
-    }
-
-    // Aggregate: sort, then one edge per (kind, from, to).
-    raw.par_sort_unstable_by(|a, b| {
-        (a.kind, a.from, a.to, a.ev).cmp(&(b.kind, b.from, b.to, b.ev))
-    });
+    // The graph: nodes, then the staged edges group by group in kind order (relationship kinds,
+    // shared attributes, shipment roles, listings, possible matches), so edges end up sorted by
+    // (kind, from, to) and the graph is the same on every run.
     let n_nodes = nodes.len() + hubs.len() + lists.len();
-    let mut graph: DiGraph<Node, Edge> = DiGraph::with_capacity(n_nodes, raw.len() / 2 + 1);
+    let n_edges = rels.len() + shared.len() + ships.len() + listed.len() + possible.len();
+    let mut graph: DiGraph<Node, Edge> = DiGraph::with_capacity(n_nodes, n_edges);
     for n in nodes {
         graph.add_node(Node::Entity(n));
     }
@@ -286,6 +295,39 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
     for l in lists {
         graph.add_node(Node::List(l));
     }
+    for group in [rels, shared, ships, listed, possible] {
+        for (from, to, edge) in group {
+            graph.add_edge(
+                NodeIndex::new(from as usize),
+                NodeIndex::new(to as usize),
+                edge,
+            );
+        }
+    }
+    clock.mark("graph");
+    Ok(EntityGraph {
+        graph,
+        ids,
+        sources,
+        timings: clock.phases,
+    })
+}
+
+/// An aggregated edge waiting for the graph: (from node, to node, edge).
+type Staged = (u32, u32, Edge);
+
+/// Sorts raw edges by (kind, from, to, evidence) and folds each run into one edge.
+fn stage(mut raw: Vec<RawEdge>, details: &[String]) -> Vec<Staged> {
+    raw.par_sort_unstable_by(|a, b| {
+        (a.kind, a.from, a.to, a.ev).cmp(&(b.kind, b.from, b.to, b.ev))
+    });
+    let mut runs = 0;
+    for (k, r) in raw.iter().enumerate() {
+        if k == 0 || (r.kind, r.from, r.to) != (raw[k - 1].kind, raw[k - 1].from, raw[k - 1].to) {
+            runs += 1;
+        }
+    }
+    let mut out = Vec::with_capacity(runs);
     let mut i = 0;
     while i < raw.len() {
         let (kind, from, to) = (raw[i].kind, raw[i].from, raw[i].to);
@@ -293,19 +335,96 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
         while j < raw.len() && raw[j].kind == kind && raw[j].from == from && raw[j].to == to {
             j += 1;
         }
-        let edge = aggregate(&raw[i..j], &details);
-        graph.add_edge(
-            NodeIndex::new(from as usize),
-            NodeIndex::new(to as usize),
-            edge,
-        );
+        out.push((from, to, aggregate(&raw[i..j], details)));
         i = j;
     }
-    graph.shrink_to_fit();
-    Ok(EntityGraph {
-        graph,
-        ids,
-        sources,
+    out
+}
+
+/// A read-only connection of its own to a store file, for a reading thread.
+fn open_reader(path: &std::path::Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let c = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    c.busy_timeout(std::time::Duration::from_secs(30))?;
+    Ok(c)
+}
+
+/// What the records pass collects.
+struct RecordsPass {
+    /// The records with an entity, for the shared attributes.
+    rows: Vec<RecordRow>,
+    locality: Locality,
+    /// List name → (node, evidence) of the records on it.
+    listings: BTreeMap<String, Vec<(u32, Evidence)>>,
+    /// Record id → (source, line), for possible-match evidence.
+    record_ev: Vec<(SourceId, i64)>,
+}
+
+/// Reads every record: its shared-attribute fields, its listings, the places it names.
+fn read_records(conn: &Connection, record_node: &[u32]) -> Result<RecordsPass> {
+    let mut record_ev: Vec<(SourceId, i64)> = vec![(SourceId(0), 0); record_node.len()];
+    let mut listings: BTreeMap<String, Vec<(u32, Evidence)>> = BTreeMap::new();
+    let mut rows = Vec::new();
+    let mut locality = Locality::default();
+    let mut stmt = conn.prepare(
+        "SELECT id, source_id, line, origin, address, country, phone, email,
+                list_source, programs, city, postcode
+         FROM records ORDER BY id",
+    )?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let id: i64 = r.get(0)?;
+        let node = node_of(record_node, id);
+        let ev = Evidence {
+            source: SourceId(r.get(1)?),
+            line: r.get(2)?,
+            item: Item::Record(RecordId(id)),
+        };
+        if let Some(slot) = usize::try_from(id).ok().and_then(|i| record_ev.get_mut(i)) {
+            *slot = (ev.source, ev.line);
+        }
+        locality.add(r.get_ref(10)?.as_str().ok(), r.get_ref(11)?.as_str().ok());
+        if node == NONE {
+            continue;
+        }
+        let origin = r.get_ref(3)?.as_str().unwrap_or("");
+        let list_source: Option<String> = r.get(8)?;
+        let programs: Option<String> = r.get(9)?;
+        let listed = match origin {
+            "screening" => true,
+            "ftm" => list_source.is_some() || programs.is_some(),
+            _ => false,
+        };
+        if listed {
+            let list = list_source
+                .or(programs)
+                .unwrap_or_else(|| "screening list".into());
+            listings
+                .entry(list.trim().to_string())
+                .or_default()
+                .push((node, ev));
+        }
+        let (address, phone, email): (Option<String>, Option<String>, Option<String>) =
+            (r.get(4)?, r.get(6)?, r.get(7)?);
+        if address.is_some() || phone.is_some() || email.is_some() {
+            rows.push(RecordRow {
+                node,
+                ev,
+                address,
+                country: r.get(5)?,
+                phone,
+                email,
+            });
+        }
+    }
+    Ok(RecordsPass {
+        rows,
+        locality,
+        listings,
+        record_ev,
     })
 }
 
@@ -486,11 +605,9 @@ fn read_entity_records(conn: &Connection, ids: &[EntityId]) -> Result<Vec<u32>> 
     Ok(map)
 }
 
-fn read_relationships(
-    conn: &Connection,
-    record_node: &[u32],
-    raw: &mut Vec<RawEdge>,
-) -> Result<()> {
+fn read_relationships(conn: &Connection, record_node: &[u32]) -> Result<Vec<RawEdge>> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM relationships", [], |r| r.get(0))?;
+    let mut raw = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
     let mut stmt = conn.prepare(
         "SELECT id, source_id, line, from_record, to_record, kind, share FROM relationships",
     )?;
@@ -526,15 +643,36 @@ fn read_relationships(
         }
         raw.push(e);
     }
-    Ok(())
+    Ok(raw)
 }
 
+/// The shipment-role edges, one per shipment and role. Parties named by a placeholder ("SAME AS
+/// CONSIGNEE") are skipped: found here with their own scan of the shipment mentions, so this can
+/// run beside the records pass.
 fn read_shipments(
     conn: &Connection,
     record_node: &[u32],
-    placeholder: &[bool],
-    raw: &mut Vec<RawEdge>,
-) -> Result<()> {
+    placeholders: &HashSet<String>,
+) -> Result<Vec<RawEdge>> {
+    let mut placeholder = vec![false; record_node.len()];
+    {
+        let mut stmt = conn.prepare("SELECT id, name FROM records WHERE origin = 'shipment'")?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let id: i64 = r.get(0)?;
+            let name = r.get_ref(1)?.as_str().unwrap_or("");
+            if placeholders.contains(&normalize::fold(name)) {
+                if let Some(slot) = usize::try_from(id)
+                    .ok()
+                    .and_then(|i| placeholder.get_mut(i))
+                {
+                    *slot = true;
+                }
+            }
+        }
+    }
+    let n: i64 = conn.query_row("SELECT count(*) FROM shipments", [], |r| r.get(0))?;
+    let mut raw = Vec::with_capacity(usize::try_from(n).unwrap_or(0) * 4);
     let mut stmt = conn.prepare(
         "SELECT id, source_id, line, date, consignee_record, shipper_record, notify_record,
                 forwarder_record, payer_record, end_user_record, quantity, value_usd
@@ -584,15 +722,15 @@ fn read_shipments(
             raw.push(e);
         }
     }
-    Ok(())
+    Ok(raw)
 }
 
 fn read_possible_matches(
     conn: &Connection,
     record_node: &[u32],
     record_ev: &[(SourceId, i64)],
-    raw: &mut Vec<RawEdge>,
-) -> Result<()> {
+) -> Result<Vec<RawEdge>> {
+    let mut raw = Vec::new();
     let mut stmt = conn.prepare("SELECT record_a, record_b, probability FROM possible_matches")?;
     let mut q = stmt.query([])?;
     while let Some(r) = q.next()? {
@@ -624,7 +762,7 @@ fn read_possible_matches(
             raw.push(e);
         }
     }
-    Ok(())
+    Ok(raw)
 }
 
 /// "2024-02-08" → 20240208; 0 when not a date.
@@ -650,6 +788,145 @@ fn date_string(d: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::{KindSet, Walk};
+    use rusqlite::params;
+
+    /// A small resolved world written straight into a store: 8 companies at one address (a
+    /// hub), a shared phone and e-mail, an ownership cycle, shipments with a placeholder notify
+    /// party.
+    fn world(conn: &Connection) {
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO sources VALUES (1, 'w.csv', 'x', 'parties', 't', 0, 0, 0);",
+        )
+        .unwrap();
+        let mut rec = conn
+            .prepare(
+                "INSERT INTO records (id, source_id, line, origin, kind, name, address, country,
+                                      phone, email)
+                 VALUES (?1, 1, ?1 + 1, ?2, 'company', ?3, ?4, 'SG', ?5, ?6)",
+            )
+            .unwrap();
+        for id in 1..=13i64 {
+            let address = (id <= 8).then_some(if id % 2 == 0 {
+                "160 Robinson Road #14-04, SBF Center"
+            } else {
+                "160 Robinson Rd, #14-04 SBF Centre"
+            });
+            let phone = matches!(id, 9 | 10).then_some("+65 6221 7801");
+            let email = matches!(id, 11 | 12).then_some("ops@example.sg");
+            let (origin, name) = if id == 13 {
+                ("shipment", "SAME AS CONSIGNEE".to_string())
+            } else {
+                ("party", format!("Company {id}"))
+            };
+            rec.execute(params![id, origin, name, address, phone, email])
+                .unwrap();
+            conn.execute(
+                "INSERT INTO entities VALUES (?1, 'company', ?2, 'SG', 1, NULL, ?1)",
+                params![id, name],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO entity_records VALUES (?1, ?1)", [id])
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO relationships (id, source_id, line, from_record, to_record, kind, share)
+             VALUES (1, 1, 20, 1, 2, 'owner', 60), (2, 1, 21, 2, 3, 'owner', 50),
+                    (3, 1, 22, 3, 1, 'owner', 10), (4, 1, 23, 4, 5, 'director', NULL);
+             INSERT INTO shipments (id, source_id, line, shipment_key, date, shipper_record,
+                                    consignee_record, notify_record, payer_record, quantity,
+                                    value_usd)
+             VALUES (1, 1, 30, 'S1', '2024-02-08', 9, 10, 13, 11, 8, 1000.0),
+                    (2, 1, 31, 'S2', '2025-01-02', 9, 10, NULL, NULL, 2, 500.0);",
+        )
+        .unwrap();
+    }
+
+    fn kinds(g: &EntityGraph, kind: EdgeKind) -> usize {
+        g.graph.edge_weights().filter(|e| e.kind == kind).count()
+    }
+
+    #[test]
+    fn builds_hubs_pairs_trade_and_skips_placeholders() {
+        let conn = crate::store::open_in_memory().unwrap();
+        world(&conn);
+        let g = build(&conn, &GraphConfig::default()).unwrap();
+        let hubs = g.mass_registration_hubs();
+        assert_eq!(hubs.len(), 1);
+        assert_eq!(hubs[0].1.entities, 8);
+        assert_eq!(
+            kinds(&g, EdgeKind::SharesAddress),
+            8,
+            "one edge per member, no clique"
+        );
+        assert_eq!(kinds(&g, EdgeKind::SharesPhone), 1);
+        assert_eq!(kinds(&g, EdgeKind::SharesEmail), 1);
+        assert_eq!(
+            kinds(&g, EdgeKind::NotifyFor),
+            0,
+            "SAME AS CONSIGNEE is not a party"
+        );
+        let ships: Vec<_> = g
+            .graph
+            .edge_weights()
+            .filter(|e| e.kind == EdgeKind::ShipsTo)
+            .collect();
+        assert_eq!(ships.len(), 1);
+        let agg = ships[0].shipments.as_deref().unwrap();
+        assert_eq!((agg.count, agg.quantity, agg.value_usd), (2, 10.0, 1500.0));
+        assert_eq!(
+            (&*agg.first_date, &*agg.last_date),
+            ("2024-02-08", "2025-01-02")
+        );
+        assert_eq!(ships[0].shipment_ids().count(), 2);
+        assert_eq!(kinds(&g, EdgeKind::PaysFor), 1);
+        // Every edge cites its rows.
+        assert!(g.graph.edge_weights().all(|e| !e.evidence.is_empty()));
+        // The hub is a leaf unless asked.
+        let shared = KindSet::parse("shared").unwrap();
+        let h = g.neighbors(EntityId(1), 2, &Walk::new(shared)).unwrap();
+        assert_eq!(h.nodes.len(), 2);
+        let through = Walk {
+            kinds: shared,
+            through_hubs: true,
+        };
+        assert_eq!(
+            g.neighbors(EntityId(1), 2, &through).unwrap().nodes.len(),
+            9
+        );
+        // Below the limit: pair edges instead.
+        let cfg = GraphConfig {
+            max_shared: 8,
+            ..GraphConfig::default()
+        };
+        let g = build(&conn, &cfg).unwrap();
+        assert!(g.mass_registration_hubs().is_empty());
+        assert_eq!(kinds(&g, EdgeKind::SharesAddress), 28);
+    }
+
+    #[test]
+    fn threaded_file_build_equals_sequential_in_memory_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = crate::store::open(&dir.path().join("w.db")).unwrap();
+        world(&file);
+        let mem = crate::store::open_in_memory().unwrap();
+        world(&mem);
+        let cfg = GraphConfig::default();
+        let (a, b) = (build(&file, &cfg).unwrap(), build(&mem, &cfg).unwrap());
+        let dump = |g: &EntityGraph| {
+            let mut out = Vec::new();
+            crate::graph::export::write(
+                g,
+                &g.whole(),
+                crate::graph::export::Format::Json,
+                &mut out,
+            )
+            .unwrap();
+            out
+        };
+        assert_eq!(dump(&a), dump(&b));
+    }
 
     #[test]
     fn dates_round_trip() {

@@ -539,6 +539,8 @@ pub struct EntityGraph {
     ids: Vec<EntityId>,
     /// Source id → path, for evidence.
     sources: BTreeMap<SourceId, String>,
+    /// Seconds per phase of the build (for benchmarks and `--verbose` summaries).
+    timings: Vec<(&'static str, f64)>,
 }
 
 impl EntityGraph {
@@ -555,6 +557,11 @@ impl EntityGraph {
     /// The entity of an id.
     pub fn entity(&self, id: EntityId) -> Option<&EntityNode> {
         self.node(id).and_then(|n| self.graph[n].entity())
+    }
+
+    /// Wall-clock seconds per phase of the build that made this graph, in order.
+    pub fn build_timings(&self) -> &[(&'static str, f64)] {
+        &self.timings
     }
 
     /// Number of entity nodes.
@@ -694,6 +701,7 @@ pub(crate) mod tests {
                     graph,
                     ids: sorted.into_iter().map(EntityId).collect(),
                     sources: BTreeMap::from([(SourceId(1), "test.csv".to_string())]),
+                    timings: Vec::new(),
                 },
                 line: 1,
             }
