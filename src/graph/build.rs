@@ -169,7 +169,7 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
         .path()
         .filter(|p| !p.is_empty())
         .map(std::path::PathBuf::from);
-    let (rels, ships, rec) = std::thread::scope(|s| -> Result<_> {
+    let (rels, ships, rec, records_secs) = std::thread::scope(|s| -> Result<_> {
         let (record_node, placeholders) = (&record_node, &placeholders);
         match &file {
             Some(path) => {
@@ -181,20 +181,27 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
                     let c = open_reader(path)?;
                     Ok(stage(read_shipments(&c, record_node, placeholders)?, &[]))
                 });
+                let t = std::time::Instant::now();
                 let rec = read_records(conn, record_node)?;
+                let records_secs = t.elapsed().as_secs_f64();
                 let join = |h: std::thread::ScopedJoinHandle<'_, Result<Vec<Staged>>>| {
                     h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
                 };
-                Ok((join(rels)?, join(ships)?, rec))
+                let rels = join(rels)?;
+                let ships = join(ships)?;
+                Ok((rels, ships, rec, records_secs))
             }
             None => {
+                let t = std::time::Instant::now();
                 let rec = read_records(conn, record_node)?;
+                let records_secs = t.elapsed().as_secs_f64();
                 let rels = stage(read_relationships(conn, record_node)?, &[]);
                 let ships = stage(read_shipments(conn, record_node, placeholders)?, &[]);
-                Ok((rels, ships, rec))
+                Ok((rels, ships, rec, records_secs))
             }
         }
     })?;
+    clock.phases.push(("(records pass alone)", records_secs));
     clock.mark("records, relationships, shipments");
 
     // Shared attributes: normalise in parallel (collected in record order), then group by value.
@@ -205,45 +212,33 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
         record_ev,
     } = rec;
     let min_words = cfg.min_address_words;
-    let mut attrs: Vec<(Attr, String, u32, Evidence)> = rows
-        .par_iter()
-        .flat_map_iter(|r| attribute_keys(r, &locality, min_words))
-        .collect();
+    let (values, attrs) = shared_values(&rows, &locality, min_words);
     drop(rows);
-    attrs.par_sort_unstable_by(|a, b| (a.0, &a.1, a.2, a.3).cmp(&(b.0, &b.1, b.2, b.3)));
-    attrs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3);
+    clock.mark("normalise attributes");
     let mut raw: Vec<RawEdge> = Vec::new();
-    let mut hubs: Vec<Hub> = Vec::new();
     let mut details: Vec<String> = Vec::new();
+    // Groups of one value: (start, end) in `attrs`; hubs are laid out sorted by (attr, value).
+    let mut hub_groups: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < attrs.len() {
         let mut j = i + 1;
-        while j < attrs.len() && attrs[j].0 == attrs[i].0 && attrs[j].1 == attrs[i].1 {
+        while j < attrs.len() && attrs[j].0 == attrs[i].0 {
             j += 1;
         }
         let group = &attrs[i..j];
-        let mut members: Vec<u32> = group.iter().map(|g| g.2).collect();
+        let mut members: Vec<u32> = group.iter().map(|g| g.1).collect();
         members.dedup();
-        let (attr, value) = (group[0].0, &group[0].1);
+        let (attr, value) = &values[group[0].0 as usize];
         let kind = attr.edge_kind();
         if members.len() > cfg.max_shared {
-            let hub = n_entities + hubs.len() as u32;
-            hubs.push(Hub {
-                attr,
-                value: value.as_str().into(),
-                entities: members.len(),
-                mass_registration: true,
-            });
-            for g in group {
-                raw.push(RawEdge::new(kind, g.2, hub, g.3));
-            }
+            hub_groups.push((i, j));
         } else if members.len() >= 2 {
             let detail = details.len() as u32;
             details.push(value.clone());
             for (x, &a) in members.iter().enumerate() {
                 for &b in &members[x + 1..] {
-                    for g in group.iter().filter(|g| g.2 == a || g.2 == b) {
-                        let mut e = RawEdge::new(kind, a, b, g.3);
+                    for g in group.iter().filter(|g| g.1 == a || g.1 == b) {
+                        let mut e = RawEdge::new(kind, a, b, g.2);
                         e.detail = detail;
                         raw.push(e);
                     }
@@ -251,6 +246,24 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
             }
         }
         i = j;
+    }
+    hub_groups.sort_by(|a, b| values[attrs[a.0].0 as usize].cmp(&values[attrs[b.0].0 as usize]));
+    let mut hubs: Vec<Hub> = Vec::with_capacity(hub_groups.len());
+    for (i, j) in hub_groups {
+        let group = &attrs[i..j];
+        let (attr, value) = &values[group[0].0 as usize];
+        let hub = n_entities + hubs.len() as u32;
+        let mut members: Vec<u32> = group.iter().map(|g| g.1).collect();
+        members.dedup();
+        hubs.push(Hub {
+            attr: *attr,
+            value: value.as_str().into(),
+            entities: members.len(),
+            mass_registration: true,
+        });
+        for g in group {
+            raw.push(RawEdge::new(attr.edge_kind(), g.1, hub, g.2));
+        }
     }
     drop(attrs);
     let shared = stage(raw, &details);
@@ -494,40 +507,79 @@ fn node_of(record_node: &[u32], record: i64) -> u32 {
         .unwrap_or(NONE)
 }
 
-/// The normalised shared-attribute keys of one record.
-fn attribute_keys(
-    r: &RecordRow,
+/// The shared-attribute values of the records: `values` holds each distinct normalised
+/// (attribute, value); `attrs` one (value index, node, evidence) per mention, sorted and
+/// deduplicated. Each distinct raw spelling is normalised once (in parallel): a party's address
+/// repeats on every shipment that names it.
+#[allow(clippy::type_complexity)]
+fn shared_values(
+    rows: &[RecordRow],
     locality: &Locality,
     min_words: usize,
-) -> Vec<(Attr, String, u32, Evidence)> {
-    let mut out = Vec::new();
-    let split = |s: &Option<String>| -> Vec<String> {
+) -> (Vec<(Attr, String)>, Vec<(u32, u32, Evidence)>) {
+    use std::collections::HashMap;
+    fn parts(s: &Option<String>) -> impl Iterator<Item = &str> {
         s.as_deref()
-            .map(|v| {
-                v.split(';')
-                    .map(str::trim)
-                    .filter(|x| !x.is_empty())
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for a in split(&r.address) {
-        if let Some(key) = address_key(&a, r.country.as_deref(), locality, min_words) {
-            out.push((Attr::Address, key, r.node, r.ev));
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+    }
+    // Distinct raw inputs, in order of first mention.
+    let mut input_id: HashMap<(Attr, &str, &str), u32> = HashMap::new();
+    let mut inputs: Vec<(Attr, &str, &str)> = Vec::new();
+    let mut mentions: Vec<(u32, u32, Evidence)> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let cc = r.country.as_deref().unwrap_or("");
+        let fields = [
+            (Attr::Address, &r.address, cc),
+            (Attr::Phone, &r.phone, ""),
+            (Attr::Email, &r.email, ""),
+        ];
+        for (attr, field, cc) in fields {
+            for part in parts(field) {
+                let id = *input_id.entry((attr, part, cc)).or_insert_with(|| {
+                    inputs.push((attr, part, cc));
+                    inputs.len() as u32 - 1
+                });
+                mentions.push((id, r.node, r.ev));
+            }
         }
     }
-    for p in split(&r.phone) {
-        if let Some(key) = normalize::phone(&p) {
-            out.push((Attr::Phone, key, r.node, r.ev));
-        }
-    }
-    for e in split(&r.email) {
-        if let Some(key) = normalize::email(&e) {
-            out.push((Attr::Email, key, r.node, r.ev));
-        }
-    }
-    out
+    drop(input_id);
+    let normalised: Vec<Option<String>> = inputs
+        .par_iter()
+        .map(|&(attr, raw, cc)| match attr {
+            Attr::Address => address_key(raw, (!cc.is_empty()).then_some(cc), locality, min_words),
+            Attr::Phone => normalize::phone(raw),
+            Attr::Email => normalize::email(raw),
+        })
+        .collect();
+    // Intern the normalised values: two spellings of one address share a value.
+    let mut value_id: HashMap<(Attr, &str), u32> = HashMap::new();
+    let mut values: Vec<(Attr, String)> = Vec::new();
+    let input_value: Vec<u32> = inputs
+        .iter()
+        .zip(&normalised)
+        .map(|(&(attr, _, _), v)| match v {
+            None => NONE,
+            Some(v) => *value_id.entry((attr, v.as_str())).or_insert_with(|| {
+                values.push((attr, v.clone()));
+                values.len() as u32 - 1
+            }),
+        })
+        .collect();
+    drop(value_id);
+    let mut attrs: Vec<(u32, u32, Evidence)> = mentions
+        .into_iter()
+        .filter_map(|(input, node, ev)| {
+            let v = input_value[input as usize];
+            (v != NONE).then_some((v, node, ev))
+        })
+        .collect();
+    attrs.par_sort_unstable();
+    attrs.dedup();
+    (values, attrs)
 }
 
 /// The comparable form of an address: the resolve module's address tokens (street and unit
