@@ -15,6 +15,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod generate;
 pub mod graph;
 pub mod ingest;
 pub mod model;

@@ -8,10 +8,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod affiliates;
+mod demo;
 mod entity;
 mod eval_resolve;
 mod explain_match;
 mod export;
+mod generate;
 mod graph_args;
 mod ingest;
 mod neighbors;
@@ -41,34 +43,38 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List entities held 50% or more by screening-listed parties (the affiliates rule).
-    Affiliates(affiliates::Args),
     /// Ingest input files (parties, relationships, shipments, screening list, FollowTheMoney).
     Ingest(ingest::Args),
+    /// Write synthetic inputs with planted structuring networks and ground truth.
+    Generate(generate::Args),
+    /// List quarantined rows: file, line, reason and the raw row.
+    Quarantine(quarantine::Args),
+    /// List ingested sources with their row counts.
+    Sources(sources::Args),
+    /// Resolve records into entities (normalise, block, compare, cluster).
+    Resolve(resolve::Args),
+    /// Explain the comparison of two records feature by feature.
+    ExplainMatch(explain_match::Args),
     /// Show an entity: its records with source file and line, and the merge evidence.
     Entity(entity::Args),
     /// Score the latest resolution against a truth CSV (pairwise, B-cubed, blocking recall).
     EvalResolve(eval_resolve::Args),
-    /// Export a subgraph as GraphML, GEXF, DOT, Cytoscape.js JSON or FollowTheMoney.
-    Export(export::Args),
-    /// Explain the comparison of two records feature by feature.
-    ExplainMatch(explain_match::Args),
-    /// List the entities within K hops of an entity, with every edge's evidence.
-    Neighbors(neighbors::Args),
-    /// Show the ultimate owners of an entity through chains of holdings.
-    Owners(owners::Args),
-    /// Show the shortest path(s) between two entities, each edge with its evidence.
-    Path(path::Args),
-    /// List quarantined rows: file, line, reason and the raw row.
-    Quarantine(quarantine::Args),
-    /// Resolve records into entities (normalise, block, compare, cluster).
-    Resolve(resolve::Args),
-    /// Search entity names (fuzzy, transliteration-aware), ranked with scores.
-    Search(search::Args),
     /// Show an entity's card: names, owners, officers, shared contacts, shipments, listings.
     Show(show::Args),
-    /// List ingested sources with their row counts.
-    Sources(sources::Args),
+    /// Search entity names (fuzzy, transliteration-aware), ranked with scores.
+    Search(search::Args),
+    /// List the entities within K hops of an entity, with every edge's evidence.
+    Neighbors(neighbors::Args),
+    /// Show the shortest path(s) between two entities, each edge with its evidence.
+    Path(path::Args),
+    /// Show the ultimate owners of an entity through chains of holdings.
+    Owners(owners::Args),
+    /// List entities held 50% or more by screening-listed parties (the affiliates rule).
+    Affiliates(affiliates::Args),
+    /// Export a subgraph as GraphML, GEXF, DOT, Cytoscape.js JSON or FollowTheMoney.
+    Export(export::Args),
+    /// Ingest sample-data into a throwaway database and run every stage, printing what it found.
+    Demo(demo::Args),
 }
 
 /// Parses the command line and runs the command. Returns the process exit code.
@@ -80,20 +86,22 @@ pub fn run() -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
-        Command::Affiliates(args) => affiliates::run(args, &mut out)?,
         Command::Ingest(args) => ingest::run(args, &mut out)?,
+        Command::Generate(args) => generate::run(args, &mut out)?,
+        Command::Quarantine(args) => quarantine::run(args, &mut out)?,
+        Command::Sources(args) => sources::run(args, &mut out)?,
+        Command::Resolve(args) => resolve::run(args, &mut out)?,
+        Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
         Command::Entity(args) => entity::run(args, &mut out)?,
         Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
-        Command::Export(args) => export::run(args, &mut out)?,
-        Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
-        Command::Neighbors(args) => neighbors::run(args, &mut out)?,
-        Command::Owners(args) => owners::run(args, &mut out)?,
-        Command::Path(args) => path::run(args, &mut out)?,
-        Command::Quarantine(args) => quarantine::run(args, &mut out)?,
-        Command::Resolve(args) => resolve::run(args, &mut out)?,
-        Command::Search(args) => search::run(args, &mut out)?,
         Command::Show(args) => show::run(args, &mut out)?,
-        Command::Sources(args) => sources::run(args, &mut out)?,
+        Command::Search(args) => search::run(args, &mut out)?,
+        Command::Neighbors(args) => neighbors::run(args, &mut out)?,
+        Command::Path(args) => path::run(args, &mut out)?,
+        Command::Owners(args) => owners::run(args, &mut out)?,
+        Command::Affiliates(args) => affiliates::run(args, &mut out)?,
+        Command::Export(args) => export::run(args, &mut out)?,
+        Command::Demo(args) => demo::run(args, &mut out)?,
     };
     out.flush()?;
     Ok(code)

@@ -76,8 +76,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     )?;
     writeln!(
         out,
-        "model              {:>12}  ({} EM iterations, match share among candidates {:.4})",
-        s.model_source, s.em_iterations, s.lambda
+        "model              {:>12}  ({} EM iterations; match share among candidates {:.4}, among people {:.4})",
+        s.model_source, s.em_iterations, s.lambda, s.lambda_person
     )?;
     writeln!(
         out,

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::error::Result;
 use crate::ingest::country::normalize_country;
 use crate::ingest::relationships::unknown_party;
-use crate::ingest::rows::{Progress, for_each_line};
+use crate::ingest::rows::for_each_line;
 use crate::ingest::sink::{RelationshipRow, Sink};
 use crate::ingest::value::{parse_amount, parse_partial_date};
 use crate::model::{Origin, PartyKind, Record, RelKind};
@@ -114,7 +114,11 @@ const MAPPED: &[&str] = &[
 ///
 /// # Errors
 /// Store failures, I/O errors, and the first bad line under `--strict`.
-pub fn read(path: &Path, sink: &mut Sink<'_>, progress: &mut dyn Progress) -> Result<()> {
+pub fn read(
+    path: &Path,
+    sink: &mut Sink<'_>,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<()> {
     let mut deferred: Vec<(u64, Deferred)> = Vec::new();
     let mut raws: HashMap<u64, String> = HashMap::new();
     let mut addresses: HashMap<String, String> = HashMap::new();

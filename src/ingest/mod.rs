@@ -38,7 +38,7 @@ pub use sink::RowCounts;
 
 use crate::error::{Error, Result};
 use crate::model::{InputKind, SourceId};
-use rows::{Progress, RowParser};
+use rows::read_table;
 
 /// Options of one ingest run.
 #[derive(Debug, Clone, Default)]
@@ -115,11 +115,7 @@ fn ingest_source(
     let len = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
         .len();
-    let mut bar = progress_bar(opts.progress, len, &display);
-    let progress: &mut dyn Progress = match bar.as_mut() {
-        Some(bar) => bar,
-        None => &mut (),
-    };
+    let bar = progress_bar(opts.progress, len, &display);
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO sources (path, sha256, kind, ingested_at, rows_read, rows_accepted,
@@ -134,27 +130,31 @@ fn ingest_source(
     let source = SourceId(tx.last_insert_rowid());
     let counts = {
         let mut sink = sink::Sink::new(&tx, source, path, opts.strict)?;
-        match (row_parser(sniffed.kind), sniffed.format) {
-            (None, _) => ftm::read(path, &mut sink, progress)?,
-            (Some(mut p), Format::Csv) => rows::read_csv(path, p.as_mut(), &mut sink, progress)?,
-            (Some(mut p), Format::JsonLines) => {
-                rows::read_jsonl(path, p.as_mut(), &mut sink, progress)?
+        let (path, format, bar) = (path, sniffed.format, bar.as_ref());
+        match sniffed.kind {
+            InputKind::Ftm => ftm::read(path, &mut sink, bar)?,
+            InputKind::Parties => read_table(path, format, &mut parties::Parties, &mut sink, bar)?,
+            InputKind::Relationships => read_table(
+                path,
+                format,
+                &mut relationships::Relationships,
+                &mut sink,
+                bar,
+            )?,
+            InputKind::Shipments => read_table(
+                path,
+                format,
+                &mut shipments::Shipments::default(),
+                &mut sink,
+                bar,
+            )?,
+            InputKind::Screening => {
+                read_table(path, format, &mut screening::Screening, &mut sink, bar)?
             }
         }
         sink.counts
     };
     finish(tx, source, counts, bar, display, sniffed.kind, sha256)
-}
-
-/// The row parser of a tabular kind; `None` for FollowTheMoney, which has its own reader.
-fn row_parser(kind: InputKind) -> Option<Box<dyn RowParser>> {
-    Some(match kind {
-        InputKind::Parties => Box::new(parties::PartiesParser),
-        InputKind::Relationships => Box::new(relationships::RelationshipsParser),
-        InputKind::Shipments => Box::<shipments::ShipmentsParser>::default(),
-        InputKind::Screening => Box::new(screening::ScreeningParser),
-        InputKind::Ftm => return None,
-    })
 }
 
 /// Records the file's counts on its source row and commits its transaction.

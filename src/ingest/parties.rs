@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use crate::ingest::country::normalize_country;
-use crate::ingest::rows::{Fields, RowParser};
+use crate::ingest::rows::{Fields, TableKind};
 use crate::ingest::sink::Sink;
 use crate::ingest::value::{parse_partial_date, split_multi};
 use crate::model::{Origin, PartyKind, Record};
@@ -36,25 +36,24 @@ const ID: usize = 0;
 const KIND: usize = 1;
 const NAME: usize = 2;
 
-/// Parses parties rows into records.
+/// Parties rows become records.
 #[derive(Debug, Default)]
-pub struct PartiesParser;
+pub struct Parties;
 
-impl RowParser for PartiesParser {
-    fn columns(&self) -> &'static [&'static str] {
-        COLUMNS
+impl TableKind for Parties {
+    type Parsed = Record;
+    const COLUMNS: &'static [&'static str] = COLUMNS;
+
+    fn parse(fields: &Fields<'_>) -> std::result::Result<Record, String> {
+        parse(fields)
     }
 
-    fn row(
+    fn write(
         &mut self,
         sink: &mut Sink<'_>,
-        f: &Fields<'_>,
         line: u64,
+        record: Record,
     ) -> Result<std::result::Result<(), String>> {
-        let record = match parse(f) {
-            Ok(r) => r,
-            Err(reason) => return Ok(Err(reason)),
-        };
         sink.record(Origin::Party, line, &record)?;
         Ok(Ok(()))
     }

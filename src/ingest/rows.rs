@@ -1,6 +1,6 @@
 //! Row readers for the tabular formats: CSV and JSON Lines with the same field names.
 //!
-//! Both hand each row to a [`RowParser`] as [`Fields`]: the values of the kind's known columns by
+//! Both hand each row to a [`TableKind`] as [`Fields`]: the values of the kind's known columns by
 //! index, plus every unknown column (kept as attributes, never dropped). A row the parser rejects,
 //! and a row the format itself rejects (quote error, wrong field count, invalid UTF-8, invalid
 //! JSON), goes to the quarantine with its line and the raw text as read.
@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::ingest::detect::Format;
 use crate::ingest::sink::Sink;
 
 /// One row's values: the kind's known columns by index, and the unknown columns by name.
@@ -58,38 +59,151 @@ pub fn attrs_json<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option
     (!map.is_empty()).then(|| serde_json::Value::Object(map).to_string())
 }
 
-/// What a kind-specific parser does with each row.
-pub trait RowParser {
-    /// The known columns of this kind, in index order for [`Fields::get`].
-    fn columns(&self) -> &'static [&'static str];
+/// A tabular input kind: how to parse one row (on the reader thread, no state, nothing
+/// written) and how to write what was parsed (on the writer thread, inside the transaction).
+pub trait TableKind {
+    /// A validated row, owned, ready to write.
+    type Parsed: Send;
 
-    /// Validates and writes one row. `Ok(())` means accepted; `Err(reason)` sends it to the
-    /// quarantine. A parser must validate everything before it writes anything, so a
-    /// quarantined row leaves nothing behind.
+    /// The known columns of this kind, in index order for [`Fields::get`].
+    const COLUMNS: &'static [&'static str];
+
+    /// Validates one row. `Err(reason)` sends it to the quarantine. Pure: it runs on the reader
+    /// thread while the previous rows are being written.
     ///
     /// # Errors
-    /// The outer `Result` is for store failures, which stop the file.
-    fn row(
+    /// The reason the row cannot be accepted, in words a person understands.
+    fn parse(fields: &Fields<'_>) -> std::result::Result<Self::Parsed, String>;
+
+    /// Writes one parsed row. `Ok(Err(reason))` quarantines it (e.g. a relationship naming an
+    /// unknown party); a writer must check everything before it writes anything.
+    ///
+    /// # Errors
+    /// Store failures, which stop the file.
+    fn write(
         &mut self,
         sink: &mut Sink<'_>,
-        fields: &Fields<'_>,
         line: u64,
+        parsed: Self::Parsed,
     ) -> Result<std::result::Result<(), String>>;
 }
 
-/// Reports progress in bytes as rows are read.
-pub trait Progress {
-    /// The reader has consumed `bytes` bytes of the file.
-    fn at(&mut self, bytes: u64);
+/// Where a row's raw text can be found again, should the writer have to quarantine it.
+enum Raw {
+    /// Bytes `begin..end` of the file (CSV).
+    Range(u64, u64),
+    /// The line itself (JSON Lines).
+    Text(String),
 }
 
-impl Progress for () {
-    fn at(&mut self, _: u64) {}
+/// What the reader thread hands the writer.
+enum Item<P> {
+    /// A row that parsed.
+    Row { line: u64, raw: Raw, parsed: P },
+    /// A row the format or the parser rejected.
+    Bad {
+        line: u64,
+        raw: String,
+        reason: String,
+    },
 }
 
-impl Progress for indicatif::ProgressBar {
-    fn at(&mut self, bytes: u64) {
-        self.set_position(bytes);
+/// Rows travel between the threads in batches, to keep channel overhead off the per-row cost.
+const BATCH: usize = 1024;
+
+/// Collects items into batches and sends them; a closed channel means the writer stopped
+/// (`--strict`, or an error), so the reader stops too.
+struct Batcher<P> {
+    tx: std::sync::mpsc::SyncSender<Vec<Item<P>>>,
+    batch: Vec<Item<P>>,
+}
+
+impl<P> Batcher<P> {
+    /// Queues an item; `false` when the writer has gone.
+    fn push(&mut self, item: Item<P>) -> bool {
+        self.batch.push(item);
+        if self.batch.len() < BATCH {
+            return true;
+        }
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.tx.send(full).is_ok()
+    }
+
+    fn flush(self) {
+        if !self.batch.is_empty() {
+            let _ = self.tx.send(self.batch);
+        }
+    }
+}
+
+/// Reads a CSV or JSON Lines file of kind `K` and writes it through `sink`.
+///
+/// Two stages on two threads: the reader parses, validates and normalises rows (CSV/JSON,
+/// UTF-8, fields) while the writer inserts the previous batch into SQLite. Items stay in file
+/// order, so the result is the same as a single-threaded read.
+///
+/// # Errors
+/// Store failures, I/O errors, and the first bad row under `--strict`.
+pub fn read_table<K: TableKind>(
+    path: &Path,
+    format: Format,
+    kind: &mut K,
+    sink: &mut Sink<'_>,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item<K::Parsed>>>(8);
+    let mut raw_file = File::open(path).map_err(|e| Error::io(path, e))?;
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let batcher = Batcher {
+                tx,
+                batch: Vec::with_capacity(BATCH),
+            };
+            match format {
+                Format::Csv => read_csv::<K::Parsed>(path, K::COLUMNS, K::parse, batcher, progress),
+                Format::JsonLines => {
+                    read_jsonl::<K::Parsed>(path, K::COLUMNS, K::parse, batcher, progress)
+                }
+            }
+        });
+        let written = (move || -> Result<()> {
+            for batch in rx {
+                for item in batch {
+                    sink.row_read();
+                    match item {
+                        Item::Bad { line, raw, reason } => sink.quarantine(line, &raw, &reason)?,
+                        Item::Row { line, raw, parsed } => match kind.write(sink, line, parsed)? {
+                            Ok(()) => sink.row_accepted(),
+                            Err(reason) => {
+                                let raw = match raw {
+                                    Raw::Text(t) => t,
+                                    Raw::Range(b, e) => read_range(&mut raw_file, b, e)
+                                        .map_err(|e| Error::io(path, e))?,
+                                };
+                                sink.quarantine(line, raw.trim_end(), &reason)?;
+                            }
+                        },
+                    }
+                }
+            }
+            Ok(())
+        })();
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(Error::Parse {
+                path: path.to_owned(),
+                line: 0,
+                reason: "reader thread failed".into(),
+            })
+        });
+        // A write error (or --strict) stops the reader; report the writer's error first.
+        written.and(read)
+    })
+}
+
+/// Moves the progress bar, if any, to `bytes` read.
+fn progress_at(bar: Option<&indicatif::ProgressBar>, bytes: u64) {
+    if let Some(bar) = bar {
+        bar.set_position(bytes);
     }
 }
 
@@ -112,20 +226,18 @@ pub fn csv_headers(path: &Path) -> Result<Vec<String>> {
     Ok(headers.iter().map(header_name).collect())
 }
 
-/// Streams a CSV file's rows through `parser`.
+/// The reader stage for CSV: parses rows and hands them to the writer in file order.
 ///
-/// Rows with the wrong number of fields are quarantined; a quoted field that is never closed
+/// Rows with the wrong number of fields are rejected; a quoted field that is never closed
 /// swallows the rest of the file into one record, so such a record is detected (wrong field count
-/// and spanning several lines), its first line is quarantined as an unbalanced quote, and reading
+/// and spanning several lines), its first line is rejected as an unbalanced quote, and reading
 /// resumes at the next line.
-///
-/// # Errors
-/// Store failures, I/O errors, and the first bad row under `--strict`.
-pub fn read_csv(
+fn read_csv<P>(
     path: &Path,
-    parser: &mut dyn RowParser,
-    sink: &mut Sink<'_>,
-    progress: &mut dyn Progress,
+    columns: &[&str],
+    parse: fn(&Fields<'_>) -> std::result::Result<P, String>,
+    mut out: Batcher<P>,
+    progress: Option<&indicatif::ProgressBar>,
 ) -> Result<()> {
     let io = |e| Error::io(path, e);
     let file = File::open(path).map_err(io)?;
@@ -141,7 +253,6 @@ pub fn read_csv(
         .iter()
         .map(|h| header_name(&String::from_utf8_lossy(h)))
         .collect();
-    let columns = parser.columns();
     // Map each header once to a known column index, or keep it as an attribute name.
     let slots: Vec<Option<usize>> = headers
         .iter()
@@ -171,72 +282,84 @@ pub fn read_csv(
         let end = rdr.position().byte();
         rows += 1;
         if rows % 16_384 == 0 {
-            progress.at(end);
+            progress_at(progress, end);
         }
         // A blank line is not a row.
         if record.len() == 1 && record[0].is_empty() {
             continue;
         }
-        sink.row_read();
-        if record.len() != width {
+        let bad = |raw: &str, reason: String| Item::Bad {
+            line,
+            raw: raw.trim_end().to_owned(),
+            reason,
+        };
+        let item = if record.len() != width {
             let raw = read_range(&mut raw_file, begin, end).map_err(io)?;
             let first = raw.split('\n').next().unwrap_or("");
             let spans_lines = rdr.position().line() > line + 1;
             if spans_lines && first.matches('"').count() % 2 == 1 {
-                // Unbalanced quote: quarantine the first physical line, resume after it.
-                let first = first.trim_end_matches('\r');
-                sink.quarantine(
-                    line,
-                    first,
-                    "unbalanced quote: a quoted field that starts on this line is never closed",
-                )?;
+                // Unbalanced quote: reject the first physical line, resume after it.
                 let mut pos = csv::Position::new();
-                pos.set_byte(begin + raw.split('\n').next().unwrap_or("").len() as u64 + 1)
+                pos.set_byte(begin + first.len() as u64 + 1)
                     .set_line(line + 1);
                 rdr.seek(pos).map_err(|e| Error::Parse {
                     path: path.to_owned(),
                     line,
                     reason: e.to_string(),
                 })?;
-                continue;
+                bad(
+                    first.trim_end_matches('\r'),
+                    "unbalanced quote: a quoted field that starts on this line is never closed"
+                        .into(),
+                )
+            } else {
+                bad(
+                    &raw,
+                    format!(
+                        "expected {width} fields as in the header, found {} (an unquoted comma \
+                         or a missing field?)",
+                        record.len()
+                    ),
+                )
             }
-            let reason = format!(
-                "expected {width} fields as in the header, found {} (an unquoted comma or a \
-                 missing field?)",
-                record.len()
-            );
-            sink.quarantine(line, raw.trim_end(), &reason)?;
-            continue;
-        }
-        let mut known: Vec<Option<&str>> = vec![None; columns.len()];
-        let mut extra: Vec<(&str, &str)> = Vec::new();
-        let mut bad_utf8 = None;
-        for (i, bytes) in record.iter().enumerate() {
-            let Ok(value) = std::str::from_utf8(bytes) else {
-                bad_utf8 = Some(i);
-                break;
-            };
-            match slots[i] {
-                Some(k) => known[k] = Some(value),
-                None => extra.push((headers[i].as_str(), value)),
+        } else {
+            let mut known: Vec<Option<&str>> = vec![None; columns.len()];
+            let mut extra: Vec<(&str, &str)> = Vec::new();
+            let mut bad_utf8 = None;
+            for (i, bytes) in record.iter().enumerate() {
+                let Ok(value) = std::str::from_utf8(bytes) else {
+                    bad_utf8 = Some(i);
+                    break;
+                };
+                match slots[i] {
+                    Some(k) => known[k] = Some(value),
+                    None => extra.push((headers[i].as_str(), value)),
+                }
             }
-        }
-        if let Some(i) = bad_utf8 {
-            let raw = read_range(&mut raw_file, begin, end).map_err(io)?;
-            let reason = format!("invalid UTF-8 in column '{}'", headers[i]);
-            sink.quarantine(line, raw.trim_end(), &reason)?;
-            continue;
-        }
-        let fields = Fields { known, extra };
-        match parser.row(sink, &fields, line)? {
-            Ok(()) => sink.row_accepted(),
-            Err(reason) => {
-                let raw = read_range(&mut raw_file, begin, end).map_err(io)?;
-                sink.quarantine(line, raw.trim_end(), &reason)?;
+            match bad_utf8 {
+                Some(i) => {
+                    let raw = read_range(&mut raw_file, begin, end).map_err(io)?;
+                    bad(&raw, format!("invalid UTF-8 in column '{}'", headers[i]))
+                }
+                None => match parse(&Fields { known, extra }) {
+                    Ok(parsed) => Item::Row {
+                        line,
+                        raw: Raw::Range(begin, end),
+                        parsed,
+                    },
+                    Err(reason) => {
+                        let raw = read_range(&mut raw_file, begin, end).map_err(io)?;
+                        bad(&raw, reason)
+                    }
+                },
             }
+        };
+        if !out.push(item) {
+            return Ok(());
         }
     }
-    progress.at(rdr.position().byte());
+    progress_at(progress, rdr.position().byte());
+    out.flush();
     Ok(())
 }
 
@@ -256,7 +379,7 @@ fn read_range(file: &mut File, begin: u64, end: u64) -> std::io::Result<String> 
 /// I/O errors, and whatever `each` returns.
 pub fn for_each_line(
     path: &Path,
-    progress: &mut dyn Progress,
+    progress: Option<&indicatif::ProgressBar>,
     mut each: impl FnMut(u64, &[u8]) -> Result<()>,
 ) -> Result<()> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -275,7 +398,7 @@ pub fn for_each_line(
         line += 1;
         bytes += n as u64;
         if line % 16_384 == 0 {
-            progress.at(bytes);
+            progress_at(progress, bytes);
         }
         let mut text: &[u8] = &buf;
         if line == 1 {
@@ -286,7 +409,7 @@ pub fn for_each_line(
         }
         each(line, text)?;
     }
-    progress.at(bytes);
+    progress_at(progress, bytes);
     Ok(())
 }
 
@@ -307,49 +430,59 @@ pub fn json_text(v: &serde_json::Value) -> Option<String> {
     }
 }
 
-/// Streams a JSON Lines file of canonical rows (the same field names as the CSV) through
-/// `parser`. A line that is not a JSON object is quarantined.
-///
-/// # Errors
-/// Store failures, I/O errors, and the first bad row under `--strict`.
-pub fn read_jsonl(
+/// The reader stage for JSON Lines of canonical rows (the same field names as the CSV). A line
+/// that is not a JSON object is rejected.
+fn read_jsonl<P>(
     path: &Path,
-    parser: &mut dyn RowParser,
-    sink: &mut Sink<'_>,
-    progress: &mut dyn Progress,
+    columns: &[&str],
+    parse: fn(&Fields<'_>) -> std::result::Result<P, String>,
+    mut out: Batcher<P>,
+    progress: Option<&indicatif::ProgressBar>,
 ) -> Result<()> {
-    let columns = parser.columns();
+    let mut open = true;
     for_each_line(path, progress, |line, bytes| {
-        sink.row_read();
+        if !open {
+            return Ok(());
+        }
         let raw = || String::from_utf8_lossy(bytes).trim_end().to_owned();
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return sink.quarantine(line, &raw(), "invalid UTF-8");
+        let bad = |reason: String| Item::Bad {
+            line,
+            raw: raw(),
+            reason,
         };
-        let obj = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(obj)) => obj,
-            Ok(_) => return sink.quarantine(line, &raw(), "not a JSON object"),
-            Err(e) => return sink.quarantine(line, &raw(), &format!("invalid JSON: {e}")),
+        let item = match std::str::from_utf8(bytes) {
+            Err(_) => bad("invalid UTF-8".into()),
+            Ok(text) => match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(serde_json::Value::Object(obj)) => {
+                    let values: Vec<(String, Option<String>)> = obj
+                        .iter()
+                        .map(|(k, v)| (header_name(k), json_text(v)))
+                        .collect();
+                    let mut known: Vec<Option<&str>> = vec![None; columns.len()];
+                    let mut extra: Vec<(&str, &str)> = Vec::new();
+                    for (k, v) in &values {
+                        let Some(v) = v.as_deref() else { continue };
+                        match columns.iter().position(|c| c == k) {
+                            Some(i) => known[i] = Some(v),
+                            None => extra.push((k.as_str(), v)),
+                        }
+                    }
+                    match parse(&Fields { known, extra }) {
+                        Ok(parsed) => Item::Row {
+                            line,
+                            raw: Raw::Text(raw()),
+                            parsed,
+                        },
+                        Err(reason) => bad(reason),
+                    }
+                }
+                Ok(_) => bad("not a JSON object".into()),
+                Err(e) => bad(format!("invalid JSON: {e}")),
+            },
         };
-        let values: Vec<(String, Option<String>)> = obj
-            .iter()
-            .map(|(k, v)| (header_name(k), json_text(v)))
-            .collect();
-        let mut known: Vec<Option<&str>> = vec![None; columns.len()];
-        let mut extra: Vec<(&str, &str)> = Vec::new();
-        for (k, v) in &values {
-            let Some(v) = v.as_deref() else { continue };
-            match columns.iter().position(|c| c == k) {
-                Some(i) => known[i] = Some(v),
-                None => extra.push((k.as_str(), v)),
-            }
-        }
-        let fields = Fields { known, extra };
-        match parser.row(sink, &fields, line)? {
-            Ok(()) => {
-                sink.row_accepted();
-                Ok(())
-            }
-            Err(reason) => sink.quarantine(line, &raw(), &reason),
-        }
-    })
+        open = out.push(item);
+        Ok(())
+    })?;
+    out.flush();
+    Ok(())
 }

@@ -13,7 +13,7 @@
 use crate::error::Result;
 use crate::ingest::country::normalize_country;
 use crate::ingest::parties::join_multi;
-use crate::ingest::rows::{Fields, RowParser, attrs_json};
+use crate::ingest::rows::{Fields, TableKind, attrs_json};
 use crate::ingest::sink::Sink;
 use crate::ingest::value::{parse_partial_date, split_multi};
 use crate::model::{Origin, PartyKind, Record};
@@ -64,9 +64,9 @@ pub const REQUIRED: &[&str] = &[
 /// Columns mapped onto record fields; every other column is kept as an attribute.
 const MAPPED: &[usize] = &[0, 1, 2, 3, 4, 6, 21, 22, 23, 24, 27, 28];
 
-/// Parses screening-list rows.
+/// Screening-list rows become records.
 #[derive(Debug, Default)]
-pub struct ScreeningParser;
+pub struct Screening;
 
 /// One address of the list, split from the right: "street, city, state, postal, CC".
 #[derive(Debug, Default, PartialEq)]
@@ -118,19 +118,23 @@ pub fn id_number(entry: &str) -> Option<&str> {
     }
 }
 
-impl RowParser for ScreeningParser {
-    fn columns(&self) -> &'static [&'static str] {
-        COLUMNS
-    }
+impl TableKind for Screening {
+    type Parsed = Record;
+    const COLUMNS: &'static [&'static str] = COLUMNS;
 
-    fn row(
+    fn write(
         &mut self,
         sink: &mut Sink<'_>,
-        f: &Fields<'_>,
         line: u64,
+        record: Record,
     ) -> Result<std::result::Result<(), String>> {
+        sink.record(Origin::Screening, line, &record)?;
+        Ok(Ok(()))
+    }
+
+    fn parse(f: &Fields<'_>) -> std::result::Result<Record, String> {
         let Some(name) = f.get(4) else {
-            return Ok(Err("missing required field 'name'".into()));
+            return Err("missing required field 'name'".into());
         };
         let kind = match f.get(2).map(str::to_ascii_lowercase).as_deref() {
             Some("individual") => PartyKind::Person,
@@ -200,8 +204,7 @@ impl RowParser for ScreeningParser {
             attrs,
             ..Record::default()
         };
-        sink.record(Origin::Screening, line, &record)?;
-        Ok(Ok(()))
+        Ok(record)
     }
 }
 

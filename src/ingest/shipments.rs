@@ -11,7 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::Result;
 use crate::ingest::parties::{countries, country_or_err};
-use crate::ingest::rows::{Fields, RowParser};
+use crate::ingest::rows::{Fields, TableKind};
 use crate::ingest::sink::{ShipmentRow, Sink};
 use crate::ingest::value::{parse_amount, parse_date};
 use crate::model::{Origin, PartyKind, Record, RecordId, Role};
@@ -66,15 +66,15 @@ const ROLE_BASE: usize = 11;
 /// the file size (later mentions then get records of their own, which resolve merges anyway).
 const MENTION_CACHE_LIMIT: usize = 1 << 20;
 
-/// Parses shipment rows; shares records between identical mentions.
+/// Shipment rows: validated (and their mentions hashed) on the reader thread; the writer shares
+/// records between identical mentions.
 ///
 /// Mentions are keyed by the 128-bit XXH3 hash of their fields rather than the text itself: the
 /// map stays small and cache-friendly (this lookup runs up to six times per row), and two
 /// different mentions colliding is as unlikely as 2^-128 per pair.
 #[derive(Debug, Default)]
-pub struct ShipmentsParser {
+pub struct Shipments {
     mentions: HashMap<u128, RecordId, BuildHasherDefault<PreHashed>>,
-    key: Vec<u8>,
 }
 
 /// The map's keys are already uniform hashes: use their low bits as they are.
@@ -95,33 +95,70 @@ impl Hasher for PreHashed {
     }
 }
 
-/// A party as named on a shipment, validated but not yet written.
-struct Mention<'a> {
-    name: &'a str,
-    address: Option<&'a str>,
+/// A party as named on a shipment, validated but not yet written, with its hash key.
+#[derive(Debug)]
+pub struct Mention {
+    key: u128,
+    name: String,
+    address: Option<String>,
     country: Option<&'static str>,
-    party_ref: Option<&'a str>,
+    party_ref: Option<String>,
 }
 
-impl RowParser for ShipmentsParser {
-    fn columns(&self) -> &'static [&'static str] {
-        COLUMNS
+impl Mention {
+    fn new(
+        name: &str,
+        address: Option<&str>,
+        country: Option<&'static str>,
+        party_ref: Option<&str>,
+    ) -> Mention {
+        let mut key = Vec::with_capacity(128);
+        for part in [Some(name), address, country, party_ref] {
+            key.extend_from_slice(part.unwrap_or_default().as_bytes());
+            key.push(0x1f);
+        }
+        Mention {
+            key: xxhash_rust::xxh3::xxh3_128(&key),
+            name: name.to_owned(),
+            address: address.map(str::to_owned),
+            country,
+            party_ref: party_ref.map(str::to_owned),
+        }
+    }
+}
+
+/// A validated shipment: the line item and the mention of each role (in [`Role::ALL`] order).
+#[derive(Debug)]
+pub struct ParsedShipment {
+    row: ShipmentRow,
+    mentions: [Option<Mention>; 6],
+}
+
+impl TableKind for Shipments {
+    type Parsed = ParsedShipment;
+    const COLUMNS: &'static [&'static str] = COLUMNS;
+
+    fn parse(fields: &Fields<'_>) -> std::result::Result<ParsedShipment, String> {
+        parse(fields)
     }
 
-    fn row(
+    fn write(
         &mut self,
         sink: &mut Sink<'_>,
-        f: &Fields<'_>,
         line: u64,
+        parsed: ParsedShipment,
     ) -> Result<std::result::Result<(), String>> {
-        // Validate everything first: a quarantined row must leave nothing behind.
-        let (mut row, mentions) = match parse(f) {
-            Ok(parsed) => parsed,
-            Err(reason) => return Ok(Err(reason)),
-        };
-        for (role, mention) in Role::ALL.into_iter().zip(&mentions) {
-            let Some(m) = mention else { continue };
-            let id = self.mention_record(sink, line, m)?;
+        let ParsedShipment { mut row, mentions } = parsed;
+        // Probe every mention first: independent probes overlap their cache misses.
+        let found = mentions
+            .each_ref()
+            .map(|m| m.as_ref().and_then(|m| self.mentions.get(&m.key).copied()));
+        for (r, role) in Role::ALL.into_iter().enumerate() {
+            let Some(m) = &mentions[r] else { continue };
+            let id = match found[r] {
+                Some(id) => id,
+                None => self.new_mention(sink, line, m)?,
+            };
             match role {
                 Role::Shipper => row.shipper = Some(id),
                 Role::Consignee => row.consignee = Some(id),
@@ -136,43 +173,31 @@ impl RowParser for ShipmentsParser {
     }
 }
 
-impl ShipmentsParser {
-    fn mention_record(
-        &mut self,
-        sink: &mut Sink<'_>,
-        line: u64,
-        m: &Mention<'_>,
-    ) -> Result<RecordId> {
-        self.key.clear();
-        for part in [Some(m.name), m.address, m.country, m.party_ref] {
-            self.key
-                .extend_from_slice(part.unwrap_or_default().as_bytes());
-            self.key.push(0x1f);
-        }
-        let key = xxhash_rust::xxh3::xxh3_128(&self.key);
-        if let Some(id) = self.mentions.get(&key) {
+impl Shipments {
+    /// The record of a mention not found in the first probe (it may still have been written
+    /// for an earlier role of this same row).
+    fn new_mention(&mut self, sink: &mut Sink<'_>, line: u64, m: &Mention) -> Result<RecordId> {
+        if let Some(id) = self.mentions.get(&m.key) {
             return Ok(*id);
         }
         let record = Record {
             kind: Some(PartyKind::Unknown),
-            name: m.name.to_owned(),
-            address: m.address.map(str::to_owned),
+            name: m.name.clone(),
+            address: m.address.clone(),
             country: m.country.map(str::to_owned),
-            party_ref: m.party_ref.map(str::to_owned),
+            party_ref: m.party_ref.clone(),
             ..Record::default()
         };
         let id = sink.record(Origin::Shipment, line, &record)?;
         if self.mentions.len() >= MENTION_CACHE_LIMIT {
             self.mentions.clear();
         }
-        self.mentions.insert(key, id);
+        self.mentions.insert(m.key, id);
         Ok(id)
     }
 }
 
-type Parsed<'a> = (ShipmentRow<'a>, [Option<Mention<'a>>; 6]);
-
-fn parse<'a>(f: &Fields<'a>) -> std::result::Result<Parsed<'a>, String> {
+fn parse(f: &Fields<'_>) -> std::result::Result<ParsedShipment, String> {
     let key = f.get(0).ok_or("missing required field 'id'")?;
     let date = parse_date(f.get(1).ok_or("missing required field 'date'")?)
         .map_err(|e| format!("date: {e}"))?;
@@ -192,26 +217,21 @@ fn parse<'a>(f: &Fields<'a>) -> std::result::Result<Parsed<'a>, String> {
             })
             .transpose()
     };
-    let mut mentions: [Option<Mention<'a>>; 6] = Default::default();
+    let mut mentions: [Option<Mention>; 6] = Default::default();
     for (r, slot) in mentions.iter_mut().enumerate() {
         let base = ROLE_BASE + 4 * r;
         let name = f.get(base);
         let ctry = country(base + 2)?;
         match name {
             Some(name) => {
-                *slot = Some(Mention {
-                    name,
-                    address: f.get(base + 1),
-                    country: ctry,
-                    party_ref: f.get(base + 3),
-                })
+                *slot = Some(Mention::new(name, f.get(base + 1), ctry, f.get(base + 3)));
             }
             None if r == 1 => return Err("missing required field 'consignee_name'".into()),
             None => {}
         }
     }
     let row = ShipmentRow {
-        key,
+        key: key.to_owned(),
         date,
         origin_country: country(2)?,
         destination_country: country(3)?,
@@ -219,16 +239,16 @@ fn parse<'a>(f: &Fields<'a>) -> std::result::Result<Parsed<'a>, String> {
             .get(4)
             .map(|t| countries(t, "transit_countries"))
             .transpose()?,
-        hs_code: f.get(5),
-        product: f.get(6),
-        description: f.get(7),
+        hs_code: f.get(5).map(str::to_owned),
+        product: f.get(6).map(str::to_owned),
+        description: f.get(7).map(str::to_owned),
         quantity: amount(8)?,
         value_usd: amount(9)?,
-        order_ref: f.get(10),
+        order_ref: f.get(10).map(str::to_owned),
         attrs: f.attrs_json(),
         ..ShipmentRow::default()
     };
-    Ok((row, mentions))
+    Ok(ParsedShipment { row, mentions })
 }
 
 #[cfg(test)]
@@ -260,9 +280,9 @@ mod tests {
     fn accepts_a_valid_row() {
         let pairs = base();
         let f = Fields::from_pairs(COLUMNS, &pairs);
-        let (row, mentions) = parse(&f).unwrap();
-        assert_eq!(row.quantity, Some(8.0));
-        assert!(mentions[1].is_some() && mentions[0].is_none());
+        let parsed = parse(&f).unwrap();
+        assert_eq!(parsed.row.quantity, Some(8.0));
+        assert!(parsed.mentions[1].is_some() && parsed.mentions[0].is_none());
     }
 
     #[test]

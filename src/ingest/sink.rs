@@ -24,10 +24,10 @@ pub struct RelationshipRow {
     pub attrs: Option<String>,
 }
 
-/// A shipment line item ready to store; party roles are already records.
+/// A shipment line item ready to store; party roles are filled in by the writer.
 #[derive(Debug, Clone, Default)]
-pub struct ShipmentRow<'a> {
-    pub key: &'a str,
+pub struct ShipmentRow {
+    pub key: String,
     pub date: String,
     pub shipper: Option<RecordId>,
     pub consignee: Option<RecordId>,
@@ -38,12 +38,12 @@ pub struct ShipmentRow<'a> {
     pub origin_country: Option<&'static str>,
     pub destination_country: Option<&'static str>,
     pub transit_countries: Option<String>,
-    pub hs_code: Option<&'a str>,
-    pub product: Option<&'a str>,
-    pub description: Option<&'a str>,
+    pub hs_code: Option<String>,
+    pub product: Option<String>,
+    pub description: Option<String>,
     pub quantity: Option<f64>,
     pub value_usd: Option<f64>,
-    pub order_ref: Option<&'a str>,
+    pub order_ref: Option<String>,
     pub attrs: Option<String>,
 }
 
@@ -214,7 +214,7 @@ impl<'t> Sink<'t> {
     ///
     /// # Errors
     /// [`Error::Db`].
-    pub fn shipment(&mut self, line: u64, s: &ShipmentRow<'_>) -> Result<()> {
+    pub fn shipment(&mut self, line: u64, s: &ShipmentRow) -> Result<()> {
         let id = |r: Option<RecordId>| r.map(|r| r.0);
         self.insert_shipment.execute(params![
             self.source.0,

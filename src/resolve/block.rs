@@ -6,11 +6,13 @@
 //! Every record gets several keys, each prefixed by its class so people and organisations
 //! never share a block:
 //!
-//! - **rare words**: the two rarest words (lowest document frequency) of each name spelling;
+//! - **rare words**: the two rarest words (lowest document frequency) of each name spelling
+//!   (two, because a typo makes the misspelt word the rarest);
 //! - **rare pair**: the two rarest words of each spelling together (catches names made of
 //!   common words, "Global Tech Trading", without the huge single-word blocks);
-//! - **typo keys**: the rarest word of the primary name and every one-letter deletion of it
-//!   (symmetric deletion: two words within one edit share a key);
+//! - **typo keys**: the rarest word of the primary name and every one-letter deletion of it,
+//!   for words of at least [`TYPO_MIN_LEN`] letters (symmetric deletion: two words within one
+//!   edit share a key);
 //! - **compact prefix**: the first [`PREFIX_LEN`] letters of the name with spaces removed
 //!   (catches split and joined words: "Hua Wei" / "Huawei");
 //! - **identifiers**: each phone, e-mail, registration id and organisation web domain;
@@ -30,9 +32,18 @@ use super::prepare::{Corpus, Prepared, Vocab, h64};
 /// Length of the compact-name prefix key. Six letters separate most names ("apexte") while
 /// surviving a typo or a dropped word later in the name.
 pub const PREFIX_LEN: usize = 6;
-/// Window of the sorted neighbourhood used inside blocks above `max_block`: ten neighbours on
-/// each side link runs of near-identical spellings at a cost linear in the block.
-pub const WINDOW: usize = 10;
+/// Shortest word that gets typo (deletion) keys. Deleting a letter of a shorter word leaves
+/// three or four letters, which thousands of unrelated words share; from six letters on, the
+/// five-letter remainders are specific.
+pub const TYPO_MIN_LEN: usize = 5;
+/// Typo-key blocks above this size are dropped rather than windowed: a one-letter deletion
+/// shared by more than this many records is a common letter pattern, not a misspelling of one
+/// rare word.
+pub const TYPO_MAX_BLOCK: usize = 25;
+/// Window of the sorted neighbourhood used inside blocks above `max_block`: each record is
+/// paired with the next four in name order, which links a run of near-identical spellings
+/// (transitively, through clustering) at a cost linear in the block.
+pub const WINDOW: usize = 4;
 
 /// Blocking parameters (see [`super::ResolveConfig`]).
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +88,8 @@ fn mix(mut x: u64) -> u64 {
 }
 
 fn key(tag: u64, class: u64, a: u64, b: u64) -> u64 {
-    mix(mix(mix(tag << 8 | class) ^ a) ^ b)
+    // the top four bits keep the key's kind (typo keys are capped differently)
+    (mix(mix(mix(tag << 8 | class) ^ a) ^ b) & !(0xF << 60)) | (tag << 60)
 }
 
 /// The rarest words of a spelling, rarest first (ties by word id, which is first-seen order).
@@ -113,7 +125,7 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
         if i == 0 {
             if let Some(&t) = rare.first() {
                 let w = &c.names.strings[t as usize];
-                if w.len() >= 4 && w.is_ascii() {
+                if w.len() >= TYPO_MIN_LEN && w.is_ascii() {
                     out.push(key(4, class, h64(w), 0));
                     for d in 0..w.len() {
                         let del = format!("{}{}", &w[..d], &w[d + 1..]);
@@ -207,7 +219,10 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Vec<(u32, u32)>, BlockStats
             let members: Vec<u32> = entries[s..e].iter().map(|x| x.1).collect();
             let mut out = Vec::new();
             let m = members.len();
-            if m <= cfg.max_block {
+            let typo = (entries[s].0 >> 60) == 4;
+            if typo && m > TYPO_MAX_BLOCK {
+                // dropped: see TYPO_MAX_BLOCK
+            } else if m <= cfg.max_block {
                 for i in 0..m {
                     for j in i + 1..m {
                         out.push((members[i], members[j]));

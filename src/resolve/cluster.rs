@@ -32,6 +32,11 @@ pub const LINKAGE_MIN: f64 = 0.5;
 /// a few milliseconds); larger components use only blocked pairs.
 pub const FULL_LINKAGE_MAX: usize = 300;
 
+/// In fully scored components, pairs below this probability are left out of the linkage sums
+/// (they still count in the denominators, which come from the cluster sizes): dropping them
+/// changes an average by less than 0.001 and keeps the linkage sparse.
+pub const NEGLIGIBLE: f64 = 1e-3;
+
 /// Union-find with path halving and union by smaller index (deterministic roots).
 #[derive(Debug, Clone)]
 pub struct UnionFind {
@@ -128,30 +133,38 @@ where
         .map(|(r, m)| (*r, m))
         .collect();
     // scored pairs inside guarded components of the sparse kind
+    let mut big = vec![false; n];
+    for (r, m) in &comps {
+        big[*r as usize] = m.len() > FULL_LINKAGE_MAX;
+    }
     let mut sparse: HashMap<u32, Vec<(u32, u32, f64)>> = HashMap::new();
     for (i, &(a, b)) in scored.iter().enumerate() {
         let r = root_of[a as usize];
-        if r == root_of[b as usize] && comps[&r].len() > FULL_LINKAGE_MAX {
+        if big[r as usize] && r == root_of[b as usize] {
             sparse.entry(r).or_default().push((a, b, scored_prob(i)));
         }
     }
-    let same_groups = {
+    // the `same`-override group of every record (its smallest member), computed once
+    let same_root: Vec<u32> = {
         let mut g = UnionFind::new(n);
         for &(a, b) in &overrides.same {
             g.union(a, b);
         }
-        g
+        (0..n as u32).map(|i| g.find(i)).collect()
     };
     let results: Vec<Vec<(u32, u32)>> = guarded
         .par_iter()
         .map(|(r, members)| {
             let diff = diff_by_comp.get(r).map_or(&[][..], |v| &v[..]);
-            let mut sg = same_groups.clone();
-            let edges: Vec<(u32, u32, f64)> = if members.len() <= FULL_LINKAGE_MAX {
-                let mut e = Vec::with_capacity(members.len() * members.len() / 2);
+            let full = members.len() <= FULL_LINKAGE_MAX;
+            let edges: Vec<(u32, u32, f64)> = if full {
+                let mut e = Vec::new();
                 for (i, &a) in members.iter().enumerate() {
                     for &b in &members[i + 1..] {
-                        e.push((a, b, score(a, b)));
+                        let p = score(a, b);
+                        if p >= NEGLIGIBLE {
+                            e.push((a, b, p));
+                        }
                     }
                 }
                 e
@@ -160,7 +173,7 @@ where
                 e.sort_by_key(|x| (x.0, x.1));
                 e
             };
-            average_linkage(members, &edges, diff, &mut sg)
+            average_linkage(members, &edges, full, diff, &same_root)
         })
         .collect();
     let mut stats = ClusterStats::default();
@@ -178,20 +191,22 @@ where
     (root_of, stats)
 }
 
-/// Average linkage inside one component. Returns (record, label = smallest index in its
-/// cluster) for every member.
+/// Average linkage inside one component. With `full`, `edges` hold every pair of at least
+/// [`NEGLIGIBLE`] probability and an average is taken over all |A|·|B| pairs; otherwise over
+/// the pairs given. Returns (record, label = smallest index in its cluster) for every member.
 fn average_linkage(
     members: &[u32],
     edges: &[(u32, u32, f64)],
+    full: bool,
     diff: &[(u32, u32)],
-    same: &mut UnionFind,
+    same_root: &[u32],
 ) -> Vec<(u32, u32)> {
     // initial clusters: same-override groups, numbered by position of their first member
     let mut cl_of: HashMap<u32, usize> = HashMap::new();
     let mut clusters: Vec<Vec<u32>> = Vec::new();
     let mut root_cluster: HashMap<u32, usize> = HashMap::new();
     for &m in members {
-        let r = same.find(m);
+        let r = same_root[m as usize];
         let c = *root_cluster.entry(r).or_insert_with(|| {
             clusters.push(Vec::new());
             clusters.len() - 1
@@ -199,8 +214,9 @@ fn average_linkage(
         clusters[c].push(m);
         cl_of.insert(m, c);
     }
-    // link sums between clusters (ordered map: deterministic iteration)
+    // link (sum of probabilities, pairs seen) between clusters, and each cluster's neighbours
     let mut links: BTreeMap<(usize, usize), (f64, u64)> = BTreeMap::new();
+    let mut nbrs: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); clusters.len()];
     for &(a, b, p) in edges {
         let (ca, cb) = (cl_of[&a], cl_of[&b]);
         if ca != cb {
@@ -208,20 +224,24 @@ fn average_linkage(
             let e = links.entry(k).or_insert((0.0, 0));
             e.0 += p;
             e.1 += 1;
+            nbrs[k.0].insert(k.1);
+            nbrs[k.1].insert(k.0);
         }
     }
-    let mut alive: Vec<bool> = vec![true; clusters.len()];
     loop {
         let mut best: Option<((usize, usize), f64)> = None;
         for (&k, &(s, c)) in &links {
-            let avg = s / c as f64;
-            if avg < LINKAGE_MIN {
-                continue;
-            }
-            if forbidden(&clusters[k.0], &clusters[k.1], diff) {
-                continue;
-            }
-            if best.is_none_or(|(_, b)| avg > b) {
+            let pairs = if full {
+                (clusters[k.0].len() * clusters[k.1].len()) as f64
+            } else {
+                c as f64
+            };
+            let avg = s / pairs;
+            // strict ">" keeps the first (smallest) key among equal averages
+            if avg >= LINKAGE_MIN
+                && best.is_none_or(|(_, b)| avg > b)
+                && !forbidden(&clusters[k.0], &clusters[k.1], diff)
+            {
                 best = Some((k, avg));
             }
         }
@@ -232,30 +252,29 @@ fn average_linkage(
             cl_of.insert(m, x);
         }
         clusters[x].extend(moved);
-        alive[y] = false;
-        let old: Vec<((usize, usize), (f64, u64))> = links
-            .iter()
-            .filter(|(k, _)| k.0 == y || k.1 == y || k.0 == x || k.1 == x)
-            .map(|(k, v)| (*k, *v))
-            .collect();
-        for (k, v) in old {
-            links.remove(&k);
-            let other = if k.0 == x || k.0 == y { k.1 } else { k.0 };
-            if other == x || other == y {
+        links.remove(&(x, y));
+        let ny = std::mem::take(&mut nbrs[y]);
+        nbrs[x].remove(&y);
+        for other in ny {
+            if other == x {
                 continue;
             }
-            let nk = (x.min(other), x.max(other));
-            let e = links.entry(nk).or_insert((0.0, 0));
+            let v = links
+                .remove(&(y.min(other), y.max(other)))
+                .expect("neighbour has a link");
+            nbrs[other].remove(&y);
+            let e = links
+                .entry((x.min(other), x.max(other)))
+                .or_insert((0.0, 0));
             e.0 += v.0;
             e.1 += v.1;
+            nbrs[x].insert(other);
+            nbrs[other].insert(x);
         }
     }
     let mut out = Vec::with_capacity(members.len());
-    for (c, ms) in clusters.iter().enumerate() {
-        if !alive[c] {
-            continue;
-        }
-        let label = *ms.iter().min().expect("live clusters are non-empty");
+    for ms in clusters.iter().filter(|c| !c.is_empty()) {
+        let label = *ms.iter().min().expect("non-empty");
         out.extend(ms.iter().map(|&m| (m, label)));
     }
     out.sort_unstable();

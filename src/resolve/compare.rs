@@ -10,7 +10,9 @@
 //! λ are estimated from the candidate pairs themselves with expectation–maximisation (no labels
 //! needed), starting from documented weakly-informative priors that also act as
 //! [`PRIOR_STRENGTH`] pseudo-pairs, so tiny data sets and empty levels give finite, sensible
-//! weights. EM runs on the counts of distinct patterns (a few thousand), so it costs
+//! weights. One parameter block is held: the name's `m` stays at its prior, as the anchor that
+//! tells EM which latent class is "the same party" (see [`Model::estimate`]); the name's `u`,
+//! every other `m` and `u`, and λ are learnt. EM runs on the counts of distinct patterns (a few thousand), so it costs
 //! milliseconds whatever the number of pairs; counts are integers, so the result is the same for
 //! any thread count.
 //!
@@ -18,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::prepare::{Corpus, Prepared, Vocab};
+use super::prepare::{Class, Corpus, Prepared, Vocab};
 
 /// Feature names, in pattern order.
 pub const FEATURES: [&str; 12] = [
@@ -86,6 +88,9 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
         return 1.0;
     }
     let (sa, sb) = (&v.strings[a as usize], &v.strings[b as usize]);
+    if abbreviates(sa.as_bytes(), sb.as_bytes()) || abbreviates(sb.as_bytes(), sa.as_bytes()) {
+        return ABBREVIATION;
+    }
     if sa.len() < FUZZY_MIN_LEN
         || sb.len() < FUZZY_MIN_LEN
         || sa.as_bytes()[0].is_ascii_digit()
@@ -93,8 +98,55 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     {
         return 0.0;
     }
+    if !may_reach_fuzzy(sa.as_bytes(), sb.as_bytes()) {
+        return 0.0;
+    }
     let jw = strsim::jaro_winkler(sa, sb);
     if jw >= FUZZY_WORD { jw as f32 } else { 0.0 }
+}
+
+/// Credit for a word that abbreviates the other ("trdg"/"trading", "info"/"information",
+/// "cmpts"/"components"): as much as a near spelling at the [`FUZZY_WORD`] boundary, so a name
+/// whose only difference is an abbreviation is still a `strong` match.
+pub const ABBREVIATION: f32 = 0.9;
+/// Shortest abbreviation recognised: two letters ("co", "st") are too ambiguous.
+pub const ABBREVIATION_MIN_LEN: usize = 3;
+
+/// Whether `short` abbreviates `long`: same first letter, shorter, at least
+/// [`ABBREVIATION_MIN_LEN`] letters, and its letters appear in `long` in order (truncation,
+/// dropped vowels and contractions all have that shape). Numbers never abbreviate.
+pub fn abbreviates(short: &[u8], long: &[u8]) -> bool {
+    if short.len() < ABBREVIATION_MIN_LEN
+        || short.len() >= long.len()
+        || short[0] != long[0]
+        || short[0].is_ascii_digit()
+    {
+        return false;
+    }
+    let mut it = long.iter();
+    short.iter().all(|c| it.any(|x| x == c))
+}
+
+/// A cheap necessary condition for Jaro–Winkler ≥ [`FUZZY_WORD`] (0.9): Jaro's matching
+/// characters m are at most the common letters c (multiset intersection), so
+/// Jaro ≤ (c/|a| + c/|b| + 1)/3, and Winkler's prefix bonus adds at most 0.4 (1 − Jaro); so
+/// JW ≥ 0.9 needs Jaro ≥ 5/6, hence c/|a| + c/|b| ≥ 1.5. Skips most word pairs without
+/// running Jaro–Winkler.
+fn may_reach_fuzzy(a: &[u8], b: &[u8]) -> bool {
+    let mut counts = [0i16; 128];
+    for &x in a {
+        counts[(x & 0x7F) as usize] += 1;
+    }
+    let mut common = 0usize;
+    for &x in b {
+        let c = &mut counts[(x & 0x7F) as usize];
+        if *c > 0 {
+            *c -= 1;
+            common += 1;
+        }
+    }
+    let c = common as f64;
+    c / a.len() as f64 + c / b.len() as f64 >= 1.5
 }
 
 /// Weighted soft token overlap in [0, 1]: each word of either side is credited with its best
@@ -105,19 +157,32 @@ pub fn soft_overlap(v: &Vocab, x: &[u32], y: &[u32]) -> f32 {
     if x.is_empty() || y.is_empty() {
         return 0.0;
     }
-    let side = |x: &[u32], y: &[u32]| -> (f32, f32) {
+    // Best match of every word on each side, from one pass over the word pairs. Names longer
+    // than MAX_WORDS words are compared on their first MAX_WORDS (no real name is that long;
+    // the cap keeps the buffers on the stack).
+    const MAX_WORDS: usize = 16;
+    let (x, y) = (&x[..x.len().min(MAX_WORDS)], &y[..y.len().min(MAX_WORDS)]);
+    let (mut bx, mut by) = ([0.0f32; MAX_WORDS], [0.0f32; MAX_WORDS]);
+    for (i, &t) in x.iter().enumerate() {
+        for (j, &u) in y.iter().enumerate() {
+            let s = word_sim(v, t, u);
+            bx[i] = bx[i].max(s);
+            by[j] = by[j].max(s);
+        }
+    }
+    let side = |words: &[u32], best: &[f32]| -> (f32, f32) {
         let mut num = 0.0;
         let mut den = 0.0;
-        for &t in x {
+        for (k, &t) in words.iter().enumerate() {
             let w = v.weight[t as usize];
+            num += w * best[k];
             den += w;
-            let best = y.iter().map(|&u| word_sim(v, t, u)).fold(0.0f32, f32::max);
-            num += w * best;
         }
         (num, den)
     };
-    let (n1, d1) = side(x, y);
-    let (n2, d2) = side(y, x);
+    let (n1, d1) = side(x, &bx);
+    let (n2, d2) = side(y, &by);
+    // two-operand sums commute exactly, so the result is symmetric bit for bit
     (n1 + n2) / (d1 + d2)
 }
 
@@ -193,7 +258,10 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
         }
         _ => MISSING,
     };
-    l[4] = if a.address.is_empty() || b.address.is_empty() {
+    l[4] = if a.address.is_empty()
+        || b.address.is_empty()
+        || a.address_non_latin != b.address_non_latin
+    {
         MISSING
     } else {
         graded(
@@ -219,7 +287,67 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
         _ => MISSING,
     };
     l[11] = shared(&a.nationality, &b.nationality);
-    pack(&l)
+    pack(&l) | (u64::from(a.class == Class::Person) << PERSON_BIT)
+}
+
+/// Bit of a [`Pattern`] that says the pair is of people, whose model is separate.
+pub const PERSON_BIT: u32 = 60;
+
+/// Whether a pattern is of a pair of people.
+pub fn is_person(p: Pattern) -> bool {
+    p >> PERSON_BIT & 1 == 1
+}
+
+/// One model for organisations and one for people. They differ where it matters: two
+/// unrelated people share an exact name ("William Thompson") far more often than two unrelated
+/// companies do, so the same name level is weaker evidence among people and EM learns that
+/// from the person pairs alone. Vessels and aircraft use the organisation model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Models {
+    pub organisation: Model,
+    pub person: Model,
+}
+
+impl Models {
+    /// Both models at the prior.
+    pub fn prior() -> Models {
+        Models {
+            organisation: Model::prior(),
+            person: Model::person_prior(),
+        }
+    }
+
+    /// Estimates the organisation model from its pairs' pattern counts (see
+    /// [`Model::estimate`]); people keep [`Model::person_prior`]. Among people, common names
+    /// make the latent classes unidentifiable from candidate pairs alone: on generated data
+    /// (150k people) EM settled on "same country and nationality" as the match class (λ 0.36,
+    /// a date-of-birth *disagreement* in 98% of "matches") and chained thousands of namesakes
+    /// into one entity. The person prior needs a date of birth, an address or an identifier
+    /// besides a common name.
+    pub fn estimate(patterns: &[(Pattern, u64)]) -> Models {
+        type Counts = Vec<(Pattern, u64)>;
+        let (people, orgs): (Counts, Counts) = patterns.iter().partition(|(p, _)| is_person(*p));
+        let mut person = Model::person_prior();
+        person.pairs = people.iter().map(|(_, n)| n).sum();
+        Models {
+            organisation: Model::estimate(&orgs, &Model::prior()),
+            person,
+        }
+    }
+
+    /// The model that scores a pattern.
+    pub fn for_pattern(&self, p: Pattern) -> &Model {
+        if is_person(p) {
+            &self.person
+        } else {
+            &self.organisation
+        }
+    }
+
+    /// Match weight of a pattern under its model, bits.
+    pub fn weight(&self, p: Pattern) -> f64 {
+        self.for_pattern(p).weight(p)
+    }
 }
 
 /// Weight of the priors in EM, in pseudo-pairs. Ten imaginary pairs are enough to keep an
@@ -293,6 +421,16 @@ impl Model {
         }
     }
 
+    /// The prior for pairs of people: as [`Model::prior`], except that unrelated people share a
+    /// name far more often (15% of non-matching candidate pairs have the exact same name: common
+    /// given and family names), so a name alone is about one bit of evidence.
+    pub fn person_prior() -> Model {
+        let mut m = Model::prior();
+        m.u[0] = vec![0.40, 0.25, 0.12, 0.08, 0.15];
+        m.source = "person prior".into();
+        m
+    }
+
     /// Contribution of feature `f` at level `l` in bits: log2(m / u).
     pub fn contribution(&self, f: usize, l: u8) -> Option<f64> {
         if l == MISSING {
@@ -316,7 +454,10 @@ impl Model {
     }
 
     /// Estimates the model from the counts of distinct patterns (sorted by pattern) with EM,
-    /// starting from and regularised by `prior`.
+    /// starting from and regularised by `prior`. The name's `m` is not re-estimated: left free,
+    /// EM on candidate pairs settles on the strongest correlated structure — "same country and
+    /// same legal form" — as its match class and merges unrelated firms (measured: pairwise
+    /// precision 0.32 free vs 0.98 anchored on a messy synthetic set).
     pub fn estimate(patterns: &[(Pattern, u64)], prior: &Model) -> Model {
         let total: u64 = patterns.iter().map(|(_, n)| n).sum();
         let mut model = prior.clone();
@@ -499,6 +640,54 @@ mod tests {
         assert!(name(0, 3) >= 2, "typo keeps the name close");
         assert!(name(0, 2) < 4);
         assert_eq!(name(0, 4), 0);
+    }
+
+    #[test]
+    fn abbreviations() {
+        for (a, b) in [
+            ("trdg", "trading"),
+            ("info", "information"),
+            ("cmpts", "components"),
+            ("exp", "express"),
+            ("soln", "solution"),
+        ] {
+            assert!(abbreviates(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
+        for (a, b) in [
+            ("co", "company"),
+            ("tarding", "trading"),
+            ("xpress", "express"),
+        ] {
+            assert!(!abbreviates(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn prefilter_never_rejects_a_fuzzy_match() {
+        let words = [
+            "technology",
+            "tecnology",
+            "technolgy",
+            "apex",
+            "apexx",
+            "smith",
+            "smyth",
+            "zenith",
+            "zenit",
+            "international",
+            "internatinal",
+            "shenzhen",
+            "shenzen",
+            "global",
+            "golbal",
+        ];
+        for a in words {
+            for b in words {
+                if strsim::jaro_winkler(a, b) >= FUZZY_WORD {
+                    assert!(may_reach_fuzzy(a.as_bytes(), b.as_bytes()), "{a} {b}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use compare::{Model, Pattern};
+use compare::{Models, Pattern};
 use prepare::{Corpus, RawRecord};
 
 /// Validated settings of a resolution run. `Default` gives the documented defaults.
@@ -186,7 +186,10 @@ pub struct ResolveSummary {
     pub entities: u64,
     pub model_source: String,
     pub em_iterations: usize,
+    /// Share of matches among organisation candidate pairs (EM).
     pub lambda: f64,
+    /// Share of matches among person candidate pairs (EM).
+    pub lambda_person: f64,
     /// Seconds per stage (not part of the deterministic output).
     pub seconds: Timings,
 }
@@ -295,7 +298,7 @@ fn stored_overrides(conn: &Connection) -> Result<Vec<(i64, i64, bool)>> {
 ///
 /// # Errors
 /// [`Error::Db`]; [`Error::Config`] if the stored JSON is unreadable.
-pub fn latest_model(conn: &Connection) -> Result<Option<(Model, ResolveConfig)>> {
+pub fn latest_model(conn: &Connection) -> Result<Option<(Models, ResolveConfig)>> {
     let row: Option<(String, String)> = conn
         .query_row(
             "SELECT model, config FROM resolve_runs ORDER BY id DESC LIMIT 1",
@@ -368,13 +371,14 @@ pub fn resolve(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSummary>
         .collect();
     let counts = pattern_counts(&patterns);
     let model = if cfg.em {
-        Model::estimate(&counts, &Model::prior())
+        Models::estimate(&counts)
     } else {
-        Model::prior()
+        Models::prior()
     };
-    s.model_source = model.source.clone();
-    s.em_iterations = model.iterations;
-    s.lambda = model.lambda;
+    s.model_source = model.organisation.source.clone();
+    s.em_iterations = model.organisation.iterations;
+    s.lambda = model.organisation.lambda;
+    s.lambda_person = model.person.lambda;
     let prob: HashMap<Pattern, f64> = counts
         .iter()
         .map(|&(p, _)| (p, compare::probability(model.weight(p))))
@@ -487,7 +491,7 @@ struct Output<'a> {
     pairs: &'a [(u32, u32)],
     patterns: &'a [Pattern],
     prob: &'a HashMap<Pattern, f64>,
-    model: &'a Model,
+    model: &'a Models,
     overrides: &'a cluster::Overrides,
     cfg: &'a ResolveConfig,
 }
@@ -600,6 +604,8 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         let mut same_written: std::collections::HashSet<(u32, u32)> = Default::default();
+        // patterns repeat: spell each one out once
+        let mut evidence: HashMap<Pattern, String> = HashMap::new();
         for (&(a, b), p) in o.pairs.iter().zip(o.patterns) {
             let pr = o.prob[p];
             if pr < o.cfg.possible_threshold {
@@ -608,7 +614,10 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
             let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
             let (ea, eb) = (entity_of[a as usize], entity_of[b as usize]);
             let w = o.model.weight(*p);
-            let features = compare::evidence_string(o.model, *p);
+            let features = evidence
+                .entry(*p)
+                .or_insert_with(|| compare::evidence_string(o.model.for_pattern(*p), *p))
+                .as_str();
             let forced = o.overrides.same.contains(&(a, b)) || o.overrides.same.contains(&(b, a));
             if ea == eb && (pr >= o.cfg.threshold || forced) {
                 let reason = if forced { "override" } else { "model" };
@@ -642,7 +651,7 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
                 entity_of[a as usize],
                 o.model.weight(p),
                 compare::probability(o.model.weight(p)),
-                compare::evidence_string(o.model, p),
+                compare::evidence_string(o.model.for_pattern(p), p),
                 "override"
             ])?;
         }
@@ -690,11 +699,11 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
     let (ia, ib) = (find_record(conn, a)?, find_record(conn, b)?);
     let (model, cfg, source) = match latest_model(conn)? {
         Some((m, c)) => {
-            let s = m.source.clone();
+            let s = m.organisation.source.clone();
             (m, c, s)
         }
         None => (
-            Model::prior(),
+            Models::prior(),
             ResolveConfig::default(),
             "prior (no run yet)".to_string(),
         ),
@@ -742,8 +751,8 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
         name_b: raws[pb].name.clone(),
         kind_a: ra.class.as_str(),
         kind_b: rb.class.as_str(),
-        features: compare::explain(&model, p),
-        prior: model.prior_weight(),
+        features: compare::explain(model.for_pattern(p), p),
+        prior: model.for_pattern(p).prior_weight(),
         weight,
         probability,
         threshold: cfg.threshold,

@@ -24,6 +24,20 @@ use unicode_normalization::UnicodeNormalization;
 /// assert_eq!(fold("ООО Ромашка"), "ooo romashka");
 /// ```
 pub fn fold(s: &str) -> String {
+    fold_with(s, false)
+}
+
+/// [`fold`], with every Han character and Hangul syllable a word of its own ("林国华" → "lin guo
+/// hua"). Used for people's names, where each syllable is a name part: "林国华" and "林国国"
+/// then share "lin guo" but differ in the last syllable instead of being two near-identical
+/// opaque words, and "Lin Guohua" still meets the first through the compact comparison. Company
+/// names keep a run of characters as one word: their syllables ("shen zhen shi …") are shared
+/// by thousands of unrelated firms.
+pub fn fold_syllables(s: &str) -> String {
+    fold_with(s, true)
+}
+
+fn fold_with(s: &str, split_syllables: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut pending_space = false;
     let push = |out: &mut String, pending: &mut bool, piece: &str| {
@@ -57,12 +71,21 @@ pub fn fold(s: &str) -> String {
             let t = any_ascii::any_ascii_char(c);
             if t.is_empty() {
                 pending_space = true;
+            } else if split_syllables && syllabic(c) {
+                pending_space = true;
+                push(&mut out, &mut pending_space, t);
+                pending_space = true;
             } else {
                 push(&mut out, &mut pending_space, t);
             }
         }
     }
     out
+}
+
+/// Han ideographs and Hangul syllables: scripts where one character is one syllable.
+fn syllabic(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF)
 }
 
 /// Splits folded text into tokens, joining runs of single letters ("s a" → "sa", "l l c" →
@@ -251,8 +274,8 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
     ("pt", ID, &["pt", "perseroan terbatas"]),
     ("tbk", ID | JSC, &["tbk", "pt tbk", "persero tbk"]),
     ("cv", ID | PART, &["cv", "commanditaire vennootschap"]),
-    ("fze", FZ, &["fze", "free zone establishment"]),
-    ("fzco", FZ, &["fzco", "fzc", "free zone company"]),
+    ("fze", FZ, &["fze", "fz e", "free zone establishment"]),
+    ("fzco", FZ, &["fzco", "fz co", "fzc", "free zone company"]),
     ("fz llc", FZ | LLC, &["fz llc", "fzllc", "free zone llc"]),
     ("dmcc", FZ, &["dmcc"]),
     (
@@ -615,7 +638,7 @@ fn combine_forms(forms: &[&'static str]) -> Option<&'static str> {
 /// Normalises a person's name: folded words without honorifics, in the order given (comparison
 /// is order-free, so "Li Wei" and "WEI, Li" agree).
 pub fn person_tokens(raw: &str) -> Vec<String> {
-    let toks = tokens(&fold(raw));
+    let toks = tokens(&fold_syllables(raw));
     let kept: Vec<String> = toks
         .iter()
         .filter(|t| !TITLES.contains(&t.as_str()))
@@ -707,6 +730,17 @@ pub fn address_tokens(raw: &str) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Whether text is written (at least partly) in a non-Latin script: any letter beyond the
+/// Latin blocks (U+0000–U+024F and the Latin Extended Additional block). Two addresses in
+/// different scripts cannot be compared word by word after transliteration ("深圳市南山区" vs
+/// "Nanshan District, Shenzhen"), so comparison treats that as missing, not as a disagreement.
+pub fn non_latin(s: &str) -> bool {
+    s.chars().any(|c| {
+        let u = c as u32;
+        c.is_alphabetic() && u > 0x024F && !(0x1E00..=0x1EFF).contains(&u)
+    })
 }
 
 /// Normalises a postcode: letters and digits only, upper case ("sw1a 1aa" → "SW1A1AA").

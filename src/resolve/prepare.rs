@@ -87,6 +87,8 @@ pub struct Prepared {
     pub country: Option<[u8; 2]>,
     pub city: Option<u32>,
     pub address: Vec<u32>,
+    /// The address is written in a non-Latin script (see [`normalize::non_latin`]).
+    pub address_non_latin: bool,
     pub postcode: Option<u64>,
     pub phones: Vec<u64>,
     pub emails: Vec<u64>,
@@ -308,6 +310,11 @@ impl KindModel {
         for w in words {
             let p = *self.person.get(w).unwrap_or(&0) as f64;
             let o = *self.org.get(w).unwrap_or(&0) as f64;
+            if p + o == 0.0 {
+                // a word never seen with a known kind says nothing (with add-one smoothing it
+                // would otherwise favour the smaller class)
+                continue;
+            }
             lo += ((p + 1.0) / (self.n_person + self.vocab)).ln()
                 - ((o + 1.0) / (self.n_org + self.vocab)).ln();
         }
@@ -408,6 +415,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
             country: country(&r.country),
             city,
             address,
+            address_non_latin: r.address.as_deref().is_some_and(normalize::non_latin),
             postcode: r
                 .postcode
                 .as_deref()
@@ -423,6 +431,16 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     }
     let n = records.len();
     corpus.names.finish(n);
+    // Place names inside company names ("Beijing Botian", "Titan (Thailand)") are the commonest
+    // optional part of a name: sources add or drop them at will. A name word that is a city of
+    // the corpus or a country name weighs no more than a word found in every record (1.0).
+    for (i, w) in corpus.names.strings.iter().enumerate() {
+        let place = (w.len() >= 3 && corpus.cities.get(w).is_some())
+            || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some());
+        if place {
+            corpus.names.weight[i] = corpus.names.weight[i].min(1.0);
+        }
+    }
     corpus.addresses.finish(n);
     corpus.cities.finish(n);
     corpus.records = records;

@@ -1,0 +1,104 @@
+//! `trawl demo`: ingest sample-data into a throwaway database and run every stage, printing what
+//! each found. The newcomer's first command (README).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::ingest::{IngestOptions, ingest_file};
+
+/// Ingest sample-data/ into a throwaway database and run every stage on it, printing what each
+/// stage found.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The sample-data folder (default: ./sample-data, else the one this trawl was built from).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Keep the database here for exploring afterwards (default: a temp file, removed at the end).
+    #[arg(long)]
+    db: Option<PathBuf>,
+}
+
+/// The sample files, in the order ingest needs them (parties before the links that name them).
+const FILES: &[&str] = &[
+    "parties.csv",
+    "relationships.csv",
+    "screening.csv",
+    "entities.ftm.json",
+    "shipments.csv",
+];
+
+pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let data = match args.data {
+        Some(d) => d,
+        None if Path::new("sample-data").is_dir() => PathBuf::from("sample-data"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"),
+    };
+    let (db, throwaway) = match args.db {
+        Some(db) => (db, false),
+        None => {
+            let name = format!("trawl-demo-{}.db", std::process::id());
+            (std::env::temp_dir().join(name), true)
+        }
+    };
+    let result = run_stages(&data, &db, out);
+    if throwaway {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    } else {
+        writeln!(
+            out,
+            "\nThe database is kept at {}: try `trawl sources --db {0}`.",
+            db.display()
+        )?;
+    }
+    result
+}
+
+fn run_stages(data: &Path, db: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut conn = crate::store::open(db).with_context(|| format!("opening {}", db.display()))?;
+    writeln!(out, "trawl demo on {}", data.display())?;
+
+    heading(
+        out,
+        "1. ingest",
+        "every row with its file and line; bad rows to the quarantine",
+    )?;
+    writeln!(
+        out,
+        "{:<13} {:>6} {:>9} {:>11}  file",
+        "kind", "read", "accepted", "quarantined"
+    )?;
+    let opts = IngestOptions {
+        kind: None,
+        strict: false,
+        progress: false,
+    };
+    for name in FILES {
+        let path = data.join(name);
+        let s = ingest_file(&mut conn, &path, &opts)
+            .with_context(|| format!("ingesting {}", path.display()))?;
+        let c = s.counts;
+        writeln!(
+            out,
+            "{:<13} {:>6} {:>9} {:>11}  {name}",
+            s.kind.as_str(),
+            c.read,
+            c.accepted,
+            c.quarantined
+        )?;
+    }
+    let n = crate::store::counts(&conn)?;
+    writeln!(
+        out,
+        "store: {} party mentions (records), {} relationships, {} shipment line items, {} quarantined",
+        n.records, n.relationships, n.shipments, n.quarantine
+    )?;
+    Ok(0)
+}
+
+fn heading(out: &mut dyn Write, title: &str, what: &str) -> std::io::Result<()> {
+    writeln!(out, "\n== {title}: {what}")
+}
