@@ -534,3 +534,19 @@ fn graph_commands_need_a_resolved_store() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("trawl resolve"));
 }
+
+#[test]
+fn demo_shows_the_beneficiary_card_and_a_path_from_a_front() {
+    let env = Env::new();
+    let text = env.ok(&["demo"]);
+    for part in [
+        "== 3. graph",
+        "entity ",
+        "Shenzhen Huaxin",
+        "screening-list matches",
+        "From a front to it",
+        "hops",
+    ] {
+        assert!(text.contains(part), "{part} missing from the demo:\n{text}");
+    }
+}

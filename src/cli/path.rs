@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::DbArgs;
 use super::graph_args::{GraphArgs, WalkArgs, entity_arg, label, node_label, open_graph};
+use crate::graph::{EntityGraph, Path};
 
 /// Show the shortest path between two entities (fewest hops, edges followed in both
 /// directions), or the K shortest loop-free paths, each hop with every edge between the two
@@ -58,22 +59,32 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         )?;
         return Ok(1);
     }
+    print_paths(&g, &paths, out)?;
+    Ok(0)
+}
+
+/// Prints paths for people: each node, and under each hop its edges with their evidence.
+pub(crate) fn print_paths(
+    g: &EntityGraph,
+    paths: &[Path],
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     for (i, p) in paths.iter().enumerate() {
         if paths.len() > 1 {
             writeln!(out, "path {} of {}: {} hops", i + 1, paths.len(), p.len())?;
         } else {
             writeln!(out, "{} hops", p.len())?;
         }
-        writeln!(out, "  {}", node_label(&g, p.nodes[0]))?;
+        writeln!(out, "  {}", node_label(g, p.nodes[0]))?;
         for s in &p.steps {
             for e in &s.edges {
                 writeln!(out, "      {}", g.describe_edge(*e, s.from, 3))?;
             }
-            writeln!(out, "  {}", node_label(&g, s.to))?;
+            writeln!(out, "  {}", node_label(g, s.to))?;
         }
         if i + 1 < paths.len() {
             writeln!(out)?;
         }
     }
-    Ok(0)
+    Ok(())
 }

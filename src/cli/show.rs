@@ -4,7 +4,8 @@ use std::io::Write;
 
 use super::DbArgs;
 use super::graph_args::{GraphArgs, entity_arg, label, open_graph};
-use crate::graph::card::{Link, Sourced, pct};
+use crate::graph::EntityGraph;
+use crate::graph::card::{EntityCard, Link, Sourced, pct};
 use crate::graph::view::num;
 
 /// Show an entity's card: names and aliases with their sources, addresses, identifiers, owners
@@ -39,7 +40,19 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         writeln!(out, "{}", serde_json::to_string_pretty(&c)?)?;
         return Ok(0);
     }
-    writeln!(out, "entity {}", label(&g, id))?;
+    print_card(&g, &c, args.threshold, out)?;
+    Ok(0)
+}
+
+/// Prints a card for people; `threshold` is the ultimate-owner threshold in percent.
+pub(crate) fn print_card(
+    g: &EntityGraph,
+    c: &EntityCard,
+    threshold: f64,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let id = c.entity.id;
+    writeln!(out, "entity {}", label(g, id))?;
     let sourced = |title: &str, v: &[Sourced], out: &mut dyn Write| -> anyhow::Result<()> {
         if v.is_empty() {
             return Ok(());
@@ -65,7 +78,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             writeln!(
                 out,
                 "  {}  {}{}  [{}]",
-                label(&g, l.entity.id),
+                label(g, l.entity.id),
                 l.kind,
                 share,
                 l.sources.join(", ")
@@ -97,9 +110,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
     links("owners", &c.owners, out)?;
     if !c.ultimate_owners.is_empty() {
-        writeln!(out, "\nultimate owners (≥ {}%)", pct(args.threshold))?;
+        writeln!(out, "\nultimate owners (≥ {}%)", pct(threshold))?;
         for u in &c.ultimate_owners {
-            writeln!(out, "  {}  {}%", label(&g, u.entity.id), pct(u.percent))?;
+            writeln!(out, "  {}  {}%", label(g, u.entity.id), pct(u.percent))?;
             for ch in &u.chains {
                 writeln!(out, "      {ch}")?;
             }
@@ -122,7 +135,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
                     s.sources.join(", ")
                 )?;
             } else {
-                let who: Vec<String> = s.entities.iter().map(|e| label(&g, e.id)).collect();
+                let who: Vec<String> = s.entities.iter().map(|e| label(g, e.id)).collect();
                 writeln!(
                     out,
                     "  {} {:?}: {}  [{}]",
@@ -165,12 +178,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
                 writeln!(
                     out,
                     "      {}  {} shipments, US${}",
-                    label(&g, e.id),
+                    label(g, e.id),
                     count,
                     num(*value)
                 )?;
             }
         }
     }
-    Ok(0)
+    Ok(())
 }

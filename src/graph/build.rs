@@ -212,7 +212,7 @@ pub fn build(conn: &Connection, cfg: &GraphConfig) -> Result<EntityGraph> {
         record_ev,
     } = rec;
     let min_words = cfg.min_address_words;
-    let (values, attrs) = shared_values(&rows, &locality, min_words);
+    let (values, attrs) = shared_values(&rows, &locality, min_words, &mut clock);
     drop(rows);
     clock.mark("normalise attributes");
     let mut raw: Vec<RawEdge> = Vec::new();
@@ -516,8 +516,10 @@ fn shared_values(
     rows: &[RecordRow],
     locality: &Locality,
     min_words: usize,
+    clock: &mut Clock,
 ) -> (Vec<(Attr, String)>, Vec<(u32, u32, Evidence)>) {
     use std::collections::HashMap;
+    use xxhash_rust::xxh3::Xxh3DefaultBuilder as Fast;
     fn parts(s: &Option<String>) -> impl Iterator<Item = &str> {
         s.as_deref()
             .unwrap_or("")
@@ -525,58 +527,78 @@ fn shared_values(
             .map(str::trim)
             .filter(|x| !x.is_empty())
     }
-    // Distinct raw inputs, in order of first mention.
-    let mut input_id: HashMap<(Attr, &str, &str), u32> = HashMap::new();
-    let mut inputs: Vec<(Attr, &str, &str)> = Vec::new();
-    let mut mentions: Vec<(u32, u32, Evidence)> = Vec::with_capacity(rows.len());
+    // Addresses (the costly normalisation): distinct (spelling, country), in order of first
+    // mention. Phones and e-mails are cheap to normalise and are done per mention.
+    let mut input_id: HashMap<(&str, &str), u32, Fast> =
+        HashMap::with_capacity_and_hasher(rows.len(), Fast::new());
+    let mut inputs: Vec<(&str, &str)> = Vec::new();
+    let mut addresses: Vec<(u32, u32, Evidence)> = Vec::with_capacity(rows.len());
     for r in rows {
         let cc = r.country.as_deref().unwrap_or("");
-        let fields = [
-            (Attr::Address, &r.address, cc),
-            (Attr::Phone, &r.phone, ""),
-            (Attr::Email, &r.email, ""),
-        ];
-        for (attr, field, cc) in fields {
-            for part in parts(field) {
-                let id = *input_id.entry((attr, part, cc)).or_insert_with(|| {
-                    inputs.push((attr, part, cc));
-                    inputs.len() as u32 - 1
-                });
-                mentions.push((id, r.node, r.ev));
-            }
+        for part in parts(&r.address) {
+            let id = *input_id.entry((part, cc)).or_insert_with(|| {
+                inputs.push((part, cc));
+                inputs.len() as u32 - 1
+            });
+            addresses.push((id, r.node, r.ev));
         }
     }
     drop(input_id);
-    let normalised: Vec<Option<String>> = inputs
+    clock.mark("attributes: distinct spellings");
+    let keys: Vec<Option<String>> = inputs
         .par_iter()
-        .map(|&(attr, raw, cc)| match attr {
-            Attr::Address => address_key(raw, (!cc.is_empty()).then_some(cc), locality, min_words),
-            Attr::Phone => normalize::phone(raw),
-            Attr::Email => normalize::email(raw),
+        .map(|&(raw, cc)| address_key(raw, (!cc.is_empty()).then_some(cc), locality, min_words))
+        .collect();
+    let contacts: Vec<(Attr, String, u32, Evidence)> = rows
+        .par_iter()
+        .flat_map_iter(|r| {
+            let phones = parts(&r.phone)
+                .filter_map(normalize::phone)
+                .map(|v| (Attr::Phone, v));
+            let emails = parts(&r.email)
+                .filter_map(normalize::email)
+                .map(|v| (Attr::Email, v));
+            phones
+                .chain(emails)
+                .map(|(a, v)| (a, v, r.node, r.ev))
+                .collect::<Vec<_>>()
         })
         .collect();
+    clock.mark("attributes: normalise");
     // Intern the normalised values: two spellings of one address share a value.
-    let mut value_id: HashMap<(Attr, &str), u32> = HashMap::new();
+    let mut value_id: HashMap<(Attr, &str), u32, Fast> =
+        HashMap::with_capacity_and_hasher(keys.len() + contacts.len(), Fast::new());
     let mut values: Vec<(Attr, String)> = Vec::new();
-    let input_value: Vec<u32> = inputs
+    fn intern<'a>(
+        ids: &mut HashMap<(Attr, &'a str), u32, Fast>,
+        values: &mut Vec<(Attr, String)>,
+        attr: Attr,
+        v: &'a str,
+    ) -> u32 {
+        *ids.entry((attr, v)).or_insert_with(|| {
+            values.push((attr, v.to_string()));
+            values.len() as u32 - 1
+        })
+    }
+    let key_value: Vec<u32> = keys
         .iter()
-        .zip(&normalised)
-        .map(|(&(attr, _, _), v)| match v {
-            None => NONE,
-            Some(v) => *value_id.entry((attr, v.as_str())).or_insert_with(|| {
-                values.push((attr, v.clone()));
-                values.len() as u32 - 1
-            }),
+        .map(|k| {
+            k.as_deref().map_or(NONE, |v| {
+                intern(&mut value_id, &mut values, Attr::Address, v)
+            })
         })
         .collect();
-    drop(value_id);
-    let mut attrs: Vec<(u32, u32, Evidence)> = mentions
+    let mut attrs: Vec<(u32, u32, Evidence)> = addresses
         .into_iter()
         .filter_map(|(input, node, ev)| {
-            let v = input_value[input as usize];
+            let v = key_value[input as usize];
             (v != NONE).then_some((v, node, ev))
         })
         .collect();
+    for (attr, v, node, ev) in &contacts {
+        attrs.push((intern(&mut value_id, &mut values, *attr, v), *node, *ev));
+    }
+    clock.mark("attributes: intern values");
     attrs.par_sort_unstable();
     attrs.dedup();
     (values, attrs)
