@@ -43,7 +43,6 @@ CREATE TABLE records (
     attrs           TEXT                -- JSON object: unknown columns and extra values, or NULL
 );
 CREATE INDEX records_source_key ON records(source_key) WHERE source_key IS NOT NULL;
-CREATE INDEX records_source ON records(source_id, line);
 
 -- A relationship between two records: owner, director, officer, beneficial_owner, family,
 -- associate. from_record owns / directs / is related to to_record.

@@ -13,22 +13,24 @@ mkdir -p "$WORK"
 cargo build --release --quiet
 T=$PWD/target/release/trawl
 
-# measure NAME SETUP CMD: runs SETUP then CMD (timed) RUNS times; prints the median wall time and
-# the largest peak RSS.
+# measure NAME SETUP CMD: runs SETUP then CMD (timed) RUNS times; prints the median wall time,
+# the median CPU time (user + sys, all threads: less sensitive to other load on the machine),
+# the largest peak RSS, the load average before the runs and every run's wall time.
 measure() {
-  local name=$1 setup=$2 cmd=$3 times=() rss=0
+  local name=$1 setup=$2 cmd=$3 times=() cpus=() rss=0 load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   for _ in $(seq "$RUNS"); do
     eval "$setup"
-    local out
-    out=$( { /usr/bin/time -f "%e %M" bash -c "$cmd" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-    times+=("${out% *}")
-    local m=${out#* }
-    (( m > rss )) && rss=$m
+    /usr/bin/time -o "$WORK/time.txt" -f "%e %U %S %M" bash -c "$cmd" >/dev/null 2>&1
+    read -r wall user sys mem < <(tail -n 1 "$WORK/time.txt")
+    times+=("$wall")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
+    (( mem > rss )) && rss=$mem
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "| $name | $median s | $((rss / 1024)) MB | ${times[*]} |"
+  echo "| $name | $(median "${times[@]}") s | $(median "${cpus[@]}") s | $((rss / 1024)) MB | $load | ${times[*]} |"
 }
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 stage_generate() {
   measure "generate --companies $COMPANIES --shipments $SHIPMENTS" \
@@ -47,8 +49,8 @@ stage_ingest() {
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(date -u +%Y-%m-%d); runs: $RUNS"
-echo "| command | median wall | peak RSS | all runs (s) |"
-echo "|---|---|---|---|"
+echo "| command | median wall | median CPU | peak RSS | load before | all runs, wall (s) |"
+echo "|---|---|---|---|---|---|"
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(generate ingest)
 for s in "${stages[@]}"; do "stage_$s"; done

@@ -443,6 +443,15 @@ fn files_that_are_not_what_their_kind_expects_are_refused() {
     assert!(err.contains("empty"), "{err}");
     assert_eq!(env.count("sources"), 0, "nothing written for refused files");
     assert_eq!(env.count("records"), 0);
+    // A refused file among others: the others go in, the exit code says something was refused.
+    let out = env.run(&[
+        "ingest",
+        &data("ingest/binary.csv"),
+        &data("ingest/parties.csv"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(env.count("sources"), 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 file(s) refused"));
 }
 
 #[test]

@@ -64,6 +64,20 @@ impl Env {
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
+    /// Runs trawl without `--db` (commands that use no store: generate), asserts success.
+    pub fn bare(&self, args: &[&str]) -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_trawl"))
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "trawl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
     /// Opens the test's database directly.
     pub fn conn(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.db()).expect("open db")

@@ -102,12 +102,58 @@ fn run_stages(data: &Path, db: &Path, out: &mut dyn Write) -> anyhow::Result<u8>
         "2. resolve",
         "the many spellings of each party become one entity",
     )?;
-    let r = crate::resolve::resolve(&conn, &crate::resolve::ResolveConfig::default())?;
+    let s = crate::resolve::resolve(&conn, &crate::resolve::ResolveConfig::default())?;
     writeln!(
         out,
-        "{} records → {} entities ({} merges)",
-        r.records, r.entities, r.merges
+        "{} records -> {} entities: {} merges from {} candidate pairs (reduction ratio {:.4}); \
+         {} possible matches kept for upper-bound grouping",
+        s.records,
+        s.entities,
+        s.merges,
+        s.blocking.candidate_pairs,
+        s.reduction_ratio,
+        s.possible_pairs
     )?;
+    // The ring's first front, as the sample-data README names it.
+    if let Ok(record) = crate::resolve::find_record(&conn, "C010") {
+        let entity_id: i64 = conn.query_row(
+            "SELECT entity_id FROM entity_records WHERE record_id = ?1",
+            [record],
+            |r| r.get(0),
+        )?;
+        let e = crate::resolve::entity(&conn, entity_id)?;
+        writeln!(
+            out,
+            "e.g. entity {} \"{}\" ({}): {} records merged, spelled:",
+            e.id,
+            e.name,
+            e.country.as_deref().unwrap_or("-"),
+            e.record_count
+        )?;
+        let mut names: Vec<&str> = e.records.iter().map(|r| r.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names.iter().take(8) {
+            let first = e
+                .records
+                .iter()
+                .find(|r| r.name == *name)
+                .expect("name of a record");
+            let file = Path::new(&first.source)
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy();
+            writeln!(out, "    {name:<45} first at {file}:{}", first.line)?;
+        }
+        if names.len() > 8 {
+            writeln!(
+                out,
+                "    … and {} more spellings (trawl entity {})",
+                names.len() - 8,
+                e.id
+            )?;
+        }
+    }
 
     heading(
         out,

@@ -12,7 +12,8 @@ use crate::model::InputKind;
 /// Ingest parties, relationships, shipments (CSV or JSON Lines), the US Consolidated Screening
 /// List CSV and FollowTheMoney JSON Lines. The kind of each file is detected from its header or
 /// first line unless --kind is given. Bad rows go to the quarantine (`trawl quarantine`); the
-/// summary shows rows read, accepted and quarantined per file.
+/// summary shows rows read, accepted and quarantined per file. A file that is not what its kind
+/// expects is refused (nothing of it written) and the others still go in; the exit code is then 2.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -46,9 +47,19 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             "kind", "read", "accepted", "quarantined"
         )?;
     }
-    let (mut read, mut accepted, mut quarantined) = (0, 0, 0);
+    let (mut read, mut accepted, mut quarantined, mut refused) = (0, 0, 0, 0);
     for path in &args.files {
-        let s = ingest_file(&mut conn, path, &opts)?;
+        let s = match ingest_file(&mut conn, path, &opts) {
+            Ok(s) => s,
+            // A refused file wrote nothing; say why and go on with the others (exit 2 at the
+            // end). Under --strict, and for any other error, stop here.
+            Err(e @ crate::Error::Refused { .. }) if !args.strict => {
+                eprintln!("trawl: {e}");
+                refused += 1;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         if args.json {
             writeln!(out, "{}", serde_json::to_string(&s)?)?;
             continue;
@@ -94,6 +105,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
                 "{quarantined} row(s) quarantined: see `trawl quarantine`"
             )?;
         }
+    }
+    if refused > 0 {
+        eprintln!("trawl: {refused} file(s) refused, nothing of them written");
+        return Ok(2);
     }
     Ok(0)
 }

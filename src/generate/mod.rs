@@ -30,10 +30,10 @@ mod places;
 mod products;
 mod rng;
 mod shipments;
+mod truth;
 mod world;
 
 use std::fmt;
-use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -200,32 +200,13 @@ pub fn generate(cfg: &GenerateConfig, out: &Path) -> Result<GenerateSummary> {
     world.draw_relationships();
     output::choose_listed(&mut world, &plan);
 
-    let truth_path = truth_dir.join("records.csv");
-    let file = std::fs::File::create(&truth_path).map_err(|e| Error::io(&truth_path, e))?;
-    let mut truth = CountingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
-    writeln!(truth, "id,cluster").map_err(|e| Error::io(&truth_path, e))?;
-    truth.lines = 0;
-
-    let (ids, parties) =
-        output::write_parties(&world, &out.join("parties.csv"), &mut truth, &truth_path)?;
+    let mut truth = truth::Truth::create(&truth_dir.join("records.csv"))?;
+    let (ids, parties) = output::write_parties(&world, &out.join("parties.csv"), &mut truth)?;
     let relationships = output::write_relationships(&world, &ids, &out.join("relationships.csv"))?;
-    let screening =
-        output::write_screening(&world, &out.join("screening.csv"), &mut truth, &truth_path)?;
-    let ftm_entities = output::write_ftm(
-        &world,
-        &out.join("entities.ftm.json"),
-        &mut truth,
-        &truth_path,
-    )?;
-    let stats = shipments::write(
-        &world,
-        &plan,
-        cfg,
-        &out.join("shipments.csv"),
-        &mut truth,
-        &truth_path,
-    )?;
-    truth.flush().map_err(|e| Error::io(&truth_path, e))?;
+    let screening = output::write_screening(&world, &out.join("screening.csv"), &mut truth)?;
+    let ftm_entities = output::write_ftm(&world, &out.join("entities.ftm.json"), &mut truth)?;
+    let stats = shipments::write(&world, &plan, cfg, &out.join("shipments.csv"), &mut truth)?;
+    let truth_records = truth.finish()?;
 
     let nets_path = truth_dir.join("networks.json");
     let value = output::networks_json(&world, &plan, &stats, cfg.threshold_tpp);
@@ -243,35 +224,11 @@ pub fn generate(cfg: &GenerateConfig, out: &Path) -> Result<GenerateSummary> {
         shipment_mentions: stats.mentions,
         screening,
         ftm_entities,
-        truth_records: truth.lines,
+        truth_records,
         networks: plan.networks.len() as u64,
         network_lines: stats.network_ids.iter().map(|v| v.len() as u64).sum(),
         decoys: plan.decoys.len() as u64,
     })
-}
-
-/// A writer that counts the lines written through it.
-struct CountingWriter<W: Write> {
-    inner: W,
-    lines: u64,
-}
-
-impl<W: Write> CountingWriter<W> {
-    fn new(inner: W) -> Self {
-        CountingWriter { inner, lines: 0 }
-    }
-}
-
-impl<W: Write> Write for CountingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 #[cfg(test)]
@@ -445,6 +402,9 @@ mod tests {
                 per_net[n]
             );
             assert!(!net.links.is_empty());
+            for f in &net.fronts {
+                assert!(world.companies[f.company as usize].registered);
+            }
             // A trail leads from the fronts to the beneficiary side.
             let ben = world::Node::Company(net.beneficiary);
             let ben_side = |n: world::Node| {

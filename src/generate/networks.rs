@@ -298,7 +298,9 @@ fn new_company(
 ) -> u32 {
     let slot = world.free_slot(rng);
     let mut c = make_company(rng, places::country(code), business, role);
-    c.registered = c.registered || rng.chance(0.5);
+    // Network members are in the registry, so the owner, director and address links the truth
+    // lists are observable in relationships.csv and parties.csv; decoy buyers are left to chance.
+    c.registered = c.registered || !matches!(role, Role::DecoyBuyer(_));
     world.companies[slot] = c;
     slot as u32
 }

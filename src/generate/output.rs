@@ -20,58 +20,8 @@ use super::places::{self, COUNTRIES, country_spelling, push_phone};
 use super::products::{H100_TPP, PRODUCTS};
 use super::rng::{Rng, mix};
 use super::shipments::ShipmentStats;
+use super::truth::Truth;
 use super::world::{Company, Node, Person, Role, World, stream};
-
-/// The parties.csv header.
-pub const PARTIES_HEADER: [&str; 15] = [
-    "id",
-    "kind",
-    "name",
-    "aliases",
-    "address",
-    "city",
-    "postcode",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "registration_id",
-    "incorporated",
-    "dob",
-    "nationality",
-];
-
-/// The 28 columns of the Consolidated Screening List CSV, in published order.
-pub const SCREENING_HEADER: [&str; 28] = [
-    "source",
-    "entity_number",
-    "type",
-    "programs",
-    "name",
-    "title",
-    "addresses",
-    "federal_register_notice",
-    "start_date",
-    "end_date",
-    "standard_order",
-    "license_requirement",
-    "license_policy",
-    "call_sign",
-    "vessel_type",
-    "gross_tonnage",
-    "gross_registered_tonnage",
-    "vessel_flag",
-    "vessel_owner",
-    "remarks",
-    "source_list_url",
-    "alt_names",
-    "citizenships",
-    "dates_of_birth",
-    "nationalities",
-    "places_of_birth",
-    "source_information_url",
-    "ids",
-];
 
 fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
@@ -109,16 +59,10 @@ fn website(c: &Company) -> String {
 ///
 /// # Errors
 /// I/O errors.
-pub fn write_parties(
-    world: &World,
-    path: &Path,
-    truth: &mut dyn Write,
-    truth_path: &Path,
-) -> Result<(PartyIds, u64)> {
+pub fn write_parties(world: &World, path: &Path, truth: &mut Truth) -> Result<(PartyIds, u64)> {
     let mut w = csv_writer(path)?;
     let err = csv_err(path);
-    let terr = |e| Error::io(truth_path, e);
-    w.write_record(PARTIES_HEADER).map_err(&err)?;
+    w.write_record(crate::ingest::PARTY_COLUMNS).map_err(&err)?;
     let mut next = 1u32;
     let mut ids = PartyIds {
         companies: vec![None; world.companies.len()],
@@ -213,7 +157,7 @@ pub fn write_parties(
                 f[12] = iso(c.incorporated);
             }
             w.write_record(&f).map_err(&err)?;
-            writeln!(truth, "{},{}", f[0], Company::cluster(i)).map_err(terr)?;
+            truth.company(&f[0], i)?;
             rows += 1;
         }
     }
@@ -258,7 +202,7 @@ pub fn write_parties(
             f[14].push_str(country_spelling(&mut rng, p.nationality as usize, 0.1));
         }
         w.write_record(&f).map_err(&err)?;
-        writeln!(truth, "{},{}", f[0], Person::cluster(i)).map_err(terr)?;
+        truth.person(&f[0], i)?;
         rows += 1;
     }
     w.flush().map_err(|e| Error::io(path, e))?;
@@ -450,16 +394,11 @@ fn csl_address(c: &Company, rng: &mut Rng) -> String {
 ///
 /// # Errors
 /// I/O errors.
-pub fn write_screening(
-    world: &World,
-    path: &Path,
-    truth: &mut dyn Write,
-    truth_path: &Path,
-) -> Result<u64> {
+pub fn write_screening(world: &World, path: &Path, truth: &mut Truth) -> Result<u64> {
     let mut w = csv_writer(path)?;
     let err = csv_err(path);
-    let terr = |e| Error::io(truth_path, e);
-    w.write_record(SCREENING_HEADER).map_err(&err)?;
+    w.write_record(crate::ingest::SCREENING_COLUMNS)
+        .map_err(&err)?;
     let mut rng = Rng::derive(world.seed, stream::LIST, 1);
     let mut number = 10_000u64;
     let mut rows = 0;
@@ -565,7 +504,7 @@ pub fn write_screening(
                             "Secondary sanctions risk: See Section 11 of Executive Order 14024.",
                         );
                     }
-                    writeln!(truth, "{},{}", f[1], Company::cluster(i as usize)).map_err(terr)?;
+                    truth.company(&f[1], i as usize)?;
                 }
                 Node::Person(i) => {
                     let p = &world.people[i as usize];
@@ -603,7 +542,7 @@ pub fn write_screening(
                         f[27] =
                             format!("{code}, {}, Passport", rng.range(100_000_000, 999_999_999));
                     }
-                    writeln!(truth, "{},{}", f[1], Person::cluster(i as usize)).map_err(terr)?;
+                    truth.person(&f[1], i as usize)?;
                 }
             }
             w.write_record(&f).map_err(&err)?;
@@ -622,16 +561,10 @@ fn ftm_id(seed: u64, kind: &str, tag: u64, i: u64) -> String {
 ///
 /// # Errors
 /// I/O errors.
-pub fn write_ftm(
-    world: &World,
-    path: &Path,
-    truth: &mut dyn Write,
-    truth_path: &Path,
-) -> Result<u64> {
+pub fn write_ftm(world: &World, path: &Path, truth: &mut Truth) -> Result<u64> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 18, file);
     let ioe = |e| Error::io(path, e);
-    let terr = |e| Error::io(truth_path, e);
     let mut rng = Rng::derive(world.seed, stream::FTM, 0);
     let mut n = 0u64;
     let mut line = |w: &mut std::io::BufWriter<std::fs::File>, v: Value| -> Result<()> {
@@ -695,7 +628,7 @@ pub fn write_ftm(
             &mut w,
             json!({"id": id, "schema": schema, "properties": props}),
         )?;
-        writeln!(truth, "{id},{}", Company::cluster(i)).map_err(terr)?;
+        truth.company(&id, i)?;
         if c.listed {
             let sid = ftm_id(world.seed, "sanction", 4, i as u64);
             let authority = [
@@ -738,7 +671,7 @@ pub fn write_ftm(
             &mut w,
             json!({"id": id, "schema": "Person", "properties": props}),
         )?;
-        writeln!(truth, "{id},{}", Person::cluster(i)).map_err(terr)?;
+        truth.person(&id, i)?;
         if p.listed {
             let sid = ftm_id(world.seed, "sanction", 6, i as u64);
             let program = programs(COUNTRIES[p.nationality as usize].code, &mut rng);

@@ -7,7 +7,6 @@
 //! ids of each network's orders for `truth/networks.json`.
 
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::Path;
 
 use crate::{Error, Result};
@@ -20,6 +19,7 @@ use super::networks::{Owner, Plan, Planned, order_ref, unit_price};
 use super::places::{COUNTRIES, country_spelling};
 use super::products::{self, Class, PRODUCTS};
 use super::rng::Rng;
+use super::truth::Truth;
 use super::world::{HUBS, Role, World, stream};
 
 /// The header of shipments.csv.
@@ -54,10 +54,15 @@ pub const HEADER: [&str; 26] = [
 
 /// Spellings of company names and addresses on shipping documents, computed once per
 /// (company, variant) and reused: a company has a handful of spellings, not one per row.
+/// All spellings live in one text arena addressed by offsets, so a million rows cost no
+/// per-string allocations (and no million frees at the end).
 pub struct Spellings {
     seed: u64,
-    names: Vec<Vec<String>>,
-    addrs: Vec<Vec<String>>,
+    text: String,
+    /// Per company, `NAME_SPELLINGS + 1` offsets into `text` (`usize::MAX` = not yet made).
+    names: Vec<usize>,
+    /// Per company, `ADDR_SPELLINGS + 1` offsets into `text`.
+    addrs: Vec<usize>,
 }
 
 /// Number of name spellings a company uses on documents (index 0 is canonical).
@@ -68,18 +73,21 @@ impl Spellings {
     pub fn new(seed: u64, companies: usize) -> Spellings {
         Spellings {
             seed,
-            names: vec![Vec::new(); companies],
-            addrs: vec![Vec::new(); companies],
+            text: String::with_capacity(companies * 64),
+            names: vec![usize::MAX; companies * (NAME_SPELLINGS + 1)],
+            addrs: vec![usize::MAX; companies * (ADDR_SPELLINGS + 1)],
         }
     }
 
     /// Name spelling `k` of company `i`.
     pub fn name<'a>(&'a mut self, world: &World, i: u32, k: usize) -> &'a str {
-        let v = &mut self.names[i as usize];
-        if v.is_empty() {
+        let base = i as usize * (NAME_SPELLINGS + 1);
+        if self.names[base] == usize::MAX {
             let c = &world.companies[i as usize];
-            v.push(c.name.canonical());
+            self.names[base] = self.text.len();
+            self.text.push_str(&c.name.canonical());
             for k in 1..NAME_SPELLINGS {
+                self.names[base + k] = self.text.len();
                 let mut rng = Rng::derive(self.seed, stream::SPELL, u64::from(i) * 16 + k as u64);
                 let s = match (c.name.script, k) {
                     (Script::Chinese | Script::Korean | Script::Russian, 5) if rng.chance(0.3) => {
@@ -87,25 +95,28 @@ impl Spellings {
                     }
                     _ => c.name.variant(&mut rng),
                 };
-                v.push(s);
+                self.text.push_str(&s);
             }
+            self.names[base + NAME_SPELLINGS] = self.text.len();
         }
-        &v[k.min(NAME_SPELLINGS - 1)]
+        let k = k.min(NAME_SPELLINGS - 1);
+        &self.text[self.names[base + k]..self.names[base + k + 1]]
     }
 
     /// Address spelling `k` of company `i`.
     pub fn addr<'a>(&'a mut self, world: &World, i: u32, k: usize) -> &'a str {
-        let v = &mut self.addrs[i as usize];
-        if v.is_empty() {
+        let base = i as usize * (ADDR_SPELLINGS + 1);
+        if self.addrs[base] == usize::MAX {
             let c = &world.companies[i as usize];
             for k in 0..ADDR_SPELLINGS {
+                self.addrs[base + k] = self.text.len();
                 let mut rng = Rng::derive(self.seed, stream::ADDR, u64::from(i) * 8 + k as u64);
-                let mut s = String::with_capacity(64);
-                c.addr.push_line(&mut s, &mut rng, k > 0);
-                v.push(s);
+                c.addr.push_line(&mut self.text, &mut rng, k > 0);
             }
+            self.addrs[base + ADDR_SPELLINGS] = self.text.len();
         }
-        &v[k.min(ADDR_SPELLINGS - 1)]
+        let k = k.min(ADDR_SPELLINGS - 1);
+        &self.text[self.addrs[base + k]..self.addrs[base + k + 1]]
     }
 }
 
@@ -177,8 +188,7 @@ pub fn write(
     plan: &Plan,
     cfg: &GenerateConfig,
     path: &Path,
-    truth: &mut dyn Write,
-    truth_path: &Path,
+    truth: &mut Truth,
 ) -> Result<ShipmentStats> {
     let (rows, first_year, years) = (cfg.shipments, cfg.first_year, cfg.years);
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
@@ -224,9 +234,7 @@ pub fn write(
                     Owner::Background => {}
                 }
                 let front = matches!(p.owner, Owner::Network { .. });
-                st.mentions += row
-                    .fill(world, &mut sp, &mut rng, p, &id, front, truth)
-                    .map_err(|e| Error::io(truth_path, e))?;
+                st.mentions += row.fill(world, &mut sp, &mut rng, p, &id, front, truth)?;
                 w.write_record(&row.fields).map_err(csv_err)?;
                 st.rows += 1;
                 continue;
@@ -244,9 +252,7 @@ pub fn write(
                 }
                 seq += 1;
                 let id = format!("SH{seq:0width$}");
-                st.mentions += row
-                    .fill(world, &mut sp, &mut rng, &line, &id, false, truth)
-                    .map_err(|e| Error::io(truth_path, e))?;
+                st.mentions += row.fill(world, &mut sp, &mut rng, &line, &id, false, truth)?;
                 w.write_record(&row.fields).map_err(csv_err)?;
                 st.rows += 1;
             }
@@ -352,8 +358,8 @@ impl Row {
         p: &Planned,
         id: &str,
         front: bool,
-        truth: &mut dyn Write,
-    ) -> std::io::Result<u64> {
+        truth: &mut Truth,
+    ) -> Result<u64> {
         for f in &mut self.fields {
             f.clear();
         }
@@ -369,7 +375,7 @@ impl Row {
                            country: Option<usize>,
                            rng: &mut Rng,
                            sp: &mut Spellings|
-         -> std::io::Result<()> {
+         -> Result<()> {
             let Some(c) = who else { return Ok(()) };
             let k = spelling_index(rng, front && role != "shipper");
             f[name].push_str(sp.name(world, c, k));
@@ -393,8 +399,7 @@ impl Row {
                 }
             }
             mentions += 1;
-            // Same format as `Company::cluster`, without allocating per mention.
-            writeln!(truth, "{id}:{role},C{c:06}")
+            truth.mention(id, role, c as usize)
         };
         mention(f, "shipper", Some(p.shipper), 2, Some(3), Some(4), rng, sp)?;
         mention(

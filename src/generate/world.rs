@@ -85,7 +85,9 @@ pub struct Company {
 impl Company {
     /// The cluster id of company `i`.
     pub fn cluster(i: usize) -> String {
-        format!("C{i:06}")
+        let mut s = String::with_capacity(8);
+        super::truth::push_company(&mut s, i);
+        s
     }
 
     /// Whether it is an organisation rather than a company.
@@ -108,7 +110,9 @@ pub struct Person {
 impl Person {
     /// The cluster id of person `i`.
     pub fn cluster(i: usize) -> String {
-        format!("P{i:06}")
+        let mut s = String::with_capacity(8);
+        super::truth::push_person(&mut s, i);
+        s
     }
 }
 
@@ -499,10 +503,12 @@ impl World {
             let c = &self.companies[i];
             let country = c.country as usize;
             let start = Some(c.incorporated);
+            let mut first_director = None;
             if !has_director[i] {
                 let max = if rng.chance(0.3) { 3 } else { 1 };
                 for _ in 0..rng.range(1, max) {
                     let p = self.person_in(&mut rng, country);
+                    first_director.get_or_insert(p);
                     self.rels.push(Rel {
                         from: Node::Person(p),
                         to: Node::Company(i as u32),
@@ -552,7 +558,11 @@ impl World {
                 } else {
                     100
                 };
-                let p = self.person_in(&mut rng, country);
+                // In small companies the owner usually is the director.
+                let p = match first_director {
+                    Some(d) if rng.chance(0.6) => d,
+                    _ => self.person_in(&mut rng, country),
+                };
                 self.rels.push(Rel {
                     from: Node::Person(p),
                     to: Node::Company(i as u32),

@@ -36,6 +36,12 @@ pub use detect::{Format, Sniffed, sniff};
 pub use screening::{CslAddress, parse_address};
 pub use sink::RowCounts;
 
+/// The columns of a canonical parties file, in their canonical order.
+pub const PARTY_COLUMNS: &[&str] = parties::COLUMNS;
+
+/// The 28 columns of the Consolidated Screening List CSV, in published order.
+pub const SCREENING_COLUMNS: &[&str] = screening::COLUMNS.split_at(28).0;
+
 use crate::error::{Error, Result};
 use crate::model::{InputKind, SourceId};
 use rows::read_table;

@@ -52,9 +52,9 @@ impl TableKind for Parties {
         &mut self,
         sink: &mut Sink<'_>,
         line: u64,
-        record: Record,
+        record: &Record,
     ) -> Result<std::result::Result<(), String>> {
-        sink.record(Origin::Party, line, &record)?;
+        sink.record(Origin::Party, line, record)?;
         Ok(Ok(()))
     }
 }

@@ -79,7 +79,7 @@ impl TableKind for Relationships {
         &mut self,
         sink: &mut Sink<'_>,
         line: u64,
-        r: ParsedRelationship,
+        r: &ParsedRelationship,
     ) -> Result<std::result::Result<(), String>> {
         let Some(from) = sink.lookup_key(&r.from_id)? else {
             return Ok(Err(unknown_party("from_id", &r.from_id)));
@@ -92,9 +92,9 @@ impl TableKind for Relationships {
             to,
             kind: r.kind.as_str(),
             share: r.share,
-            start: r.start,
-            end: r.end,
-            attrs: r.attrs,
+            start: r.start.clone(),
+            end: r.end.clone(),
+            attrs: r.attrs.clone(),
         };
         sink.relationship(line, &row)?;
         Ok(Ok(()))

@@ -84,7 +84,7 @@ pub trait TableKind {
         &mut self,
         sink: &mut Sink<'_>,
         line: u64,
-        parsed: Self::Parsed,
+        parsed: &Self::Parsed,
     ) -> Result<std::result::Result<(), String>>;
 }
 
@@ -115,6 +115,8 @@ const BATCH: usize = 1024;
 /// (`--strict`, or an error), so the reader stops too.
 struct Batcher<P> {
     tx: std::sync::mpsc::SyncSender<Vec<Item<P>>>,
+    /// Batches the writer has finished with, to be freed (and their vector reused) here.
+    done: std::sync::mpsc::Receiver<Vec<Item<P>>>,
     batch: Vec<Item<P>>,
 }
 
@@ -125,7 +127,14 @@ impl<P> Batcher<P> {
         if self.batch.len() < BATCH {
             return true;
         }
-        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let next = match self.done.try_recv() {
+            Ok(mut old) => {
+                old.clear();
+                old
+            }
+            Err(_) => Vec::with_capacity(BATCH),
+        };
+        let full = std::mem::replace(&mut self.batch, next);
         self.tx.send(full).is_ok()
     }
 
@@ -152,39 +161,48 @@ pub fn read_table<K: TableKind>(
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<()> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item<K::Parsed>>>(8);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<Item<K::Parsed>>>();
     let mut raw_file = File::open(path).map_err(|e| Error::io(path, e))?;
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            let batcher = Batcher {
-                tx,
-                batch: Vec::with_capacity(BATCH),
-            };
-            match format {
-                Format::Csv => read_csv::<K::Parsed>(path, K::COLUMNS, K::parse, batcher, progress),
-                Format::JsonLines => {
-                    read_jsonl::<K::Parsed>(path, K::COLUMNS, K::parse, batcher, progress)
+        let reader = std::thread::Builder::new()
+            .name("trawl-reader".into())
+            .spawn_scoped(scope, move || {
+                let batcher = Batcher {
+                    tx,
+                    done: done_rx,
+                    batch: Vec::with_capacity(BATCH),
+                };
+                match format {
+                    Format::Csv => {
+                        read_csv::<K::Parsed>(path, K::COLUMNS, K::parse, batcher, progress)
+                    }
+                    Format::JsonLines => {
+                        read_jsonl::<K::Parsed>(path, K::COLUMNS, K::parse, batcher, progress)
+                    }
                 }
-            }
-        });
+            });
+        let reader = reader.map_err(|e| Error::io(path, e))?;
         let written = (move || -> Result<()> {
             for batch in rx {
-                for item in batch {
+                for item in &batch {
                     sink.row_read();
                     match item {
-                        Item::Bad { line, raw, reason } => sink.quarantine(line, &raw, &reason)?,
-                        Item::Row { line, raw, parsed } => match kind.write(sink, line, parsed)? {
+                        Item::Bad { line, raw, reason } => sink.quarantine(*line, raw, reason)?,
+                        Item::Row { line, raw, parsed } => match kind.write(sink, *line, parsed)? {
                             Ok(()) => sink.row_accepted(),
                             Err(reason) => {
                                 let raw = match raw {
-                                    Raw::Text(t) => t,
-                                    Raw::Range(b, e) => read_range(&mut raw_file, b, e)
+                                    Raw::Text(t) => t.clone(),
+                                    Raw::Range(b, e) => read_range(&mut raw_file, *b, *e)
                                         .map_err(|e| Error::io(path, e))?,
                                 };
-                                sink.quarantine(line, raw.trim_end(), &reason)?;
+                                sink.quarantine(*line, raw.trim_end(), &reason)?;
                             }
                         },
                     }
                 }
+                // Freeing a batch's strings is the reader's work: it has cycles to spare.
+                let _ = done_tx.send(batch);
             }
             Ok(())
         })();

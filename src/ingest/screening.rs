@@ -126,9 +126,9 @@ impl TableKind for Screening {
         &mut self,
         sink: &mut Sink<'_>,
         line: u64,
-        record: Record,
+        record: &Record,
     ) -> Result<std::result::Result<(), String>> {
-        sink.record(Origin::Screening, line, &record)?;
+        sink.record(Origin::Screening, line, record)?;
         Ok(Ok(()))
     }
 

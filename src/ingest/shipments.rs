@@ -14,10 +14,10 @@ use crate::ingest::parties::{countries, country_or_err};
 use crate::ingest::rows::{Fields, TableKind};
 use crate::ingest::sink::{ShipmentRow, Sink};
 use crate::ingest::value::{parse_amount, parse_date};
-use crate::model::{Origin, PartyKind, Record, RecordId, Role};
+use crate::model::{Origin, PartyKind, Record, RecordId};
 
 /// The known columns of a shipments file. The first eleven are the line item's own; then four
-/// per role, in [`Role::ALL`] order: `<role>_name`, `<role>_address`, `<role>_country`,
+/// per role, in [`crate::model::Role::ALL`] order: `<role>_name`, `<role>_address`, `<role>_country`,
 /// `<role>_id`.
 pub const COLUMNS: &[&str] = &[
     "id",
@@ -112,13 +112,13 @@ impl Mention {
         country: Option<&'static str>,
         party_ref: Option<&str>,
     ) -> Mention {
-        let mut key = Vec::with_capacity(128);
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for part in [Some(name), address, country, party_ref] {
-            key.extend_from_slice(part.unwrap_or_default().as_bytes());
-            key.push(0x1f);
+            hasher.update(part.unwrap_or_default().as_bytes());
+            hasher.update(&[0x1f]);
         }
         Mention {
-            key: xxhash_rust::xxh3::xxh3_128(&key),
+            key: hasher.digest128(),
             name: name.to_owned(),
             address: address.map(str::to_owned),
             country,
@@ -127,7 +127,8 @@ impl Mention {
     }
 }
 
-/// A validated shipment: the line item and the mention of each role (in [`Role::ALL`] order).
+/// A validated shipment: the line item and the mention of each role (in
+/// [`crate::model::Role::ALL`] order).
 #[derive(Debug)]
 pub struct ParsedShipment {
     row: ShipmentRow,
@@ -146,29 +147,22 @@ impl TableKind for Shipments {
         &mut self,
         sink: &mut Sink<'_>,
         line: u64,
-        parsed: ParsedShipment,
+        parsed: &ParsedShipment,
     ) -> Result<std::result::Result<(), String>> {
-        let ParsedShipment { mut row, mentions } = parsed;
+        let mentions = &parsed.mentions;
         // Probe every mention first: independent probes overlap their cache misses.
         let found = mentions
             .each_ref()
             .map(|m| m.as_ref().and_then(|m| self.mentions.get(&m.key).copied()));
-        for (r, role) in Role::ALL.into_iter().enumerate() {
+        let mut roles = [None; 6];
+        for (r, slot) in roles.iter_mut().enumerate() {
             let Some(m) = &mentions[r] else { continue };
-            let id = match found[r] {
+            *slot = Some(match found[r] {
                 Some(id) => id,
                 None => self.new_mention(sink, line, m)?,
-            };
-            match role {
-                Role::Shipper => row.shipper = Some(id),
-                Role::Consignee => row.consignee = Some(id),
-                Role::Notify => row.notify = Some(id),
-                Role::EndUser => row.end_user = Some(id),
-                Role::Forwarder => row.forwarder = Some(id),
-                Role::Payer => row.payer = Some(id),
-            }
+            });
         }
-        sink.shipment(line, &row)?;
+        sink.shipment(line, &parsed.row, &roles)?;
         Ok(Ok(()))
     }
 }
@@ -246,7 +240,6 @@ fn parse(f: &Fields<'_>) -> std::result::Result<ParsedShipment, String> {
         value_usd: amount(9)?,
         order_ref: f.get(10).map(str::to_owned),
         attrs: f.attrs_json(),
-        ..ShipmentRow::default()
     };
     Ok(ParsedShipment { row, mentions })
 }

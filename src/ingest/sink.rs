@@ -29,12 +29,6 @@ pub struct RelationshipRow {
 pub struct ShipmentRow {
     pub key: String,
     pub date: String,
-    pub shipper: Option<RecordId>,
-    pub consignee: Option<RecordId>,
-    pub notify: Option<RecordId>,
-    pub end_user: Option<RecordId>,
-    pub forwarder: Option<RecordId>,
-    pub payer: Option<RecordId>,
     pub origin_country: Option<&'static str>,
     pub destination_country: Option<&'static str>,
     pub transit_countries: Option<String>,
@@ -214,19 +208,25 @@ impl<'t> Sink<'t> {
     ///
     /// # Errors
     /// [`Error::Db`].
-    pub fn shipment(&mut self, line: u64, s: &ShipmentRow) -> Result<()> {
+    /// `roles` holds the record of each party role, in [`crate::model::Role::ALL`] order.
+    pub fn shipment(
+        &mut self,
+        line: u64,
+        s: &ShipmentRow,
+        roles: &[Option<RecordId>; 6],
+    ) -> Result<()> {
         let id = |r: Option<RecordId>| r.map(|r| r.0);
         self.insert_shipment.execute(params![
             self.source.0,
             line as i64,
             s.key,
             s.date,
-            id(s.shipper),
-            id(s.consignee),
-            id(s.notify),
-            id(s.end_user),
-            id(s.forwarder),
-            id(s.payer),
+            id(roles[0]),
+            id(roles[1]),
+            id(roles[2]),
+            id(roles[3]),
+            id(roles[4]),
+            id(roles[5]),
             s.origin_country,
             s.destination_country,
             s.transit_countries,
@@ -248,14 +248,21 @@ impl<'t> Sink<'t> {
     /// # Errors
     /// [`Error::Db`].
     pub fn lookup_key(&self, key: &str) -> Result<Option<RecordId>> {
+        // The preference is applied here rather than in an ORDER BY on a bound parameter, which
+        // made SQLite re-prepare the statement on every call.
         let mut stmt = self.tx.prepare_cached(
-            "SELECT id FROM records WHERE source_key = ?1 AND origin IN ('party', 'ftm', 'screening')
-             ORDER BY (source_id = ?2) DESC, id DESC LIMIT 1",
+            "SELECT id, source_id FROM records
+             WHERE source_key = ?1 AND origin IN ('party', 'ftm', 'screening')",
         )?;
-        let mut rows = stmt.query(params![key, self.source.0])?;
-        Ok(match rows.next()? {
-            Some(row) => Some(RecordId(row.get(0)?)),
-            None => None,
-        })
+        let mut rows = stmt.query([key])?;
+        let mut best: Option<(bool, i64)> = None;
+        while let Some(row) = rows.next()? {
+            let candidate = (
+                row.get::<_, i64>(1)? == self.source.0,
+                row.get::<_, i64>(0)?,
+            );
+            best = best.max(Some(candidate));
+        }
+        Ok(best.map(|(_, id)| RecordId(id)))
     }
 }
