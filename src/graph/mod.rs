@@ -139,8 +139,8 @@ impl EdgeKind {
         }
     }
 
-    /// Parses a kind name; also accepts the relationship names (`owner`, `director`, …) and
-    /// the group names of [`KindSet::parse`] are handled there.
+    /// Parses a kind name; also accepts the relationship and role names (`owner`, `director`,
+    /// `payer`, …). Groups (`control`, `trade` …) are [`KindSet::parse`]'s.
     pub fn parse(s: &str) -> Option<EdgeKind> {
         let s = s.trim().to_ascii_lowercase().replace('-', "_");
         EdgeKind::ALL
@@ -387,8 +387,7 @@ impl Node {
         }
     }
 
-    /// A stable string id for exports: `e<entity id>`, `hub-<attr>-<n>`, `list-<n>` (hubs and
-    /// lists are numbered in sorted order, so ids are the same for the same store).
+    /// A label for people: the entity's name, the hub's attribute and value, the list's name.
     pub fn label(&self) -> String {
         match self {
             Node::Entity(e) => e.name.to_string(),
