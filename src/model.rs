@@ -33,6 +33,14 @@ id_type!(
     /// Row id of a shipment line item in `shipments`.
     ShipmentId
 );
+id_type!(
+    /// Row id of a resolved party in `entities` (stable across resolve runs).
+    EntityId
+);
+id_type!(
+    /// Row id of a relationship in `relationships`.
+    RelationshipId
+);
 
 /// The input kinds trawl reads (DESIGN.md, data contracts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]

@@ -2,6 +2,7 @@
 //! runs the real `trawl` executable in a temp dir of its own (see `util`).
 
 mod generate;
+mod graph;
 mod ingest;
 mod resolve;
 mod util;

@@ -52,6 +52,18 @@ impl Env {
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
+    /// Runs trawl, asserts it exits with `code`, returns stdout.
+    pub fn ok_code(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "trawl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
     /// Runs trawl without `--db` (commands that use no store: generate), asserts success.
     pub fn bare(&self, args: &[&str]) -> String {
         let out = Command::new(env!("CARGO_BIN_EXE_trawl"))

@@ -154,6 +154,35 @@ fn run_stages(data: &Path, db: &Path, out: &mut dyn Write) -> anyhow::Result<u8>
             )?;
         }
     }
+
+    heading(
+        out,
+        "3. graph",
+        "who owns, directs, shares an address with and ships to whom, and why",
+    )?;
+    let g = crate::graph::build(&conn, &crate::graph::GraphConfig::default())?;
+    let st = g.stats();
+    writeln!(
+        out,
+        "{} entities, {} mass-registration hubs, {} lists, {} edges",
+        st.entities, st.hubs, st.lists, st.edges
+    )?;
+    let entity = |key: &str| -> anyhow::Result<crate::graph::EntityId> {
+        match crate::graph::search::lookup(&conn, key)? {
+            crate::graph::search::Lookup::Found { entity } => Ok(entity),
+            other => anyhow::bail!("sample-data: {key} does not resolve to one entity: {other:?}"),
+        }
+    };
+    let (beneficiary, front) = (entity("C001")?, entity("C010")?);
+    writeln!(out, "\nThe ring's beneficiary (`trawl show C001`):\n")?;
+    let card = crate::graph::card::card(&conn, &g, beneficiary, 0.25)?;
+    super::show::print_card(&g, &card, 25.0, out)?;
+    writeln!(out, "\nFrom a front to it (`trawl path C010 C001`):\n")?;
+    let paths: Vec<_> = g
+        .shortest_path(front, beneficiary, &crate::graph::Walk::default())
+        .into_iter()
+        .collect();
+    super::path::print_paths(&g, &paths, out)?;
     Ok(0)
 }
 

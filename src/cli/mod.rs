@@ -7,14 +7,22 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod affiliates;
 mod demo;
 mod entity;
 mod eval_resolve;
 mod explain_match;
+mod export;
 mod generate;
+mod graph_args;
 mod ingest;
+mod neighbors;
+mod owners;
+mod path;
 mod quarantine;
 mod resolve;
+mod search;
+mod show;
 mod sources;
 
 /// trawl: smuggling-risk graph analysis for export-control enforcement.
@@ -51,6 +59,20 @@ enum Command {
     Entity(entity::Args),
     /// Score the latest resolution against a truth CSV (pairwise, B-cubed, blocking recall).
     EvalResolve(eval_resolve::Args),
+    /// Show an entity's card: names, owners, officers, shared contacts, shipments, listings.
+    Show(show::Args),
+    /// Search entity names (fuzzy, transliteration-aware), ranked with scores.
+    Search(search::Args),
+    /// List the entities within K hops of an entity, with every edge's evidence.
+    Neighbors(neighbors::Args),
+    /// Show the shortest path(s) between two entities, each edge with its evidence.
+    Path(path::Args),
+    /// Show the ultimate owners of an entity through chains of holdings.
+    Owners(owners::Args),
+    /// List entities held 50% or more by screening-listed parties (the affiliates rule).
+    Affiliates(affiliates::Args),
+    /// Export a subgraph as GraphML, GEXF, DOT, Cytoscape.js JSON or FollowTheMoney.
+    Export(export::Args),
     /// Ingest sample-data into a throwaway database and run every stage, printing what it found.
     Demo(demo::Args),
 }
@@ -72,6 +94,13 @@ pub fn run() -> anyhow::Result<u8> {
         Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
         Command::Entity(args) => entity::run(args, &mut out)?,
         Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
+        Command::Show(args) => show::run(args, &mut out)?,
+        Command::Search(args) => search::run(args, &mut out)?,
+        Command::Neighbors(args) => neighbors::run(args, &mut out)?,
+        Command::Path(args) => path::run(args, &mut out)?,
+        Command::Owners(args) => owners::run(args, &mut out)?,
+        Command::Affiliates(args) => affiliates::run(args, &mut out)?,
+        Command::Export(args) => export::run(args, &mut out)?,
         Command::Demo(args) => demo::run(args, &mut out)?,
     };
     out.flush()?;
