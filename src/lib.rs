@@ -6,7 +6,10 @@
 //!    FollowTheMoney files into the [`store`], every row with its file and line, bad rows to the
 //!    quarantine.
 //! 2. [`resolve`] clusters records into entities (normalise, block, compare, cluster), keeping
-//!    the evidence of every merge; graph links them; score finds structuring (issues 4–5).
+//!    the evidence of every merge; graph links them (issue 4).
+//! 3. [`score`] applies a policy profile: TPP through the chip catalog, beneficiary groups,
+//!    pattern detectors (structuring, threshold hugging, fan-in, transshipment, listed proximity,
+//!    shell indicators, misdeclaration), risk scores and ranked alerts with evidence.
 //!
 //! [`generate`] writes synthetic inputs with planted structuring networks and ground truth.
 //! The `trawl` binary ([`cli`]) is a thin layer over these modules.
@@ -16,6 +19,7 @@ pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod resolve;
+pub mod score;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -219,7 +219,10 @@ fn every_format_ingests_with_provenance() {
         )
         .unwrap();
     assert_eq!(name, "SHENZHEN HUA XIN SCIENCE AND TECHNOLOGY CO., LTD.");
-    assert_eq!(city, "Shenzhen", "street, city, state, postal, CC: split from the right");
+    assert_eq!(
+        city, "Shenzhen",
+        "street, city, state, postal, CC: split from the right"
+    );
     assert_eq!(country, "CN");
     assert_eq!(aliases, "Huaxin Tech;HUA XIN TECHNOLOGY LIMITED");
     assert_eq!(reg, "91440300MA5F000000");

@@ -7,12 +7,15 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-mod ingest;
+mod alert;
+mod alerts;
 mod entity;
 mod eval_resolve;
 mod explain_match;
+mod ingest;
 mod quarantine;
 mod resolve;
+mod score;
 mod sources;
 
 /// trawl: smuggling-risk graph analysis for export-control enforcement.
@@ -33,6 +36,10 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Show one alert's evidence bundle: members, links, orders, totals, detectors.
+    Alert(alert::Args),
+    /// List the ranked alerts of the last scoring run.
+    Alerts(alerts::Args),
     /// Ingest input files (parties, relationships, shipments, screening list, FollowTheMoney).
     Ingest(ingest::Args),
     /// Show an entity: its records with source file and line, and the merge evidence.
@@ -45,6 +52,8 @@ enum Command {
     Quarantine(quarantine::Args),
     /// Resolve records into entities (normalise, block, compare, cluster).
     Resolve(resolve::Args),
+    /// Score the store with a policy profile: groups, detectors, risk scores, alerts.
+    Score(score::Args),
     /// List ingested sources with their row counts.
     Sources(sources::Args),
 }
@@ -58,12 +67,15 @@ pub fn run() -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
+        Command::Alert(args) => alert::run(args, &mut out)?,
+        Command::Alerts(args) => alerts::run(args, &mut out)?,
         Command::Ingest(args) => ingest::run(args, &mut out)?,
         Command::Entity(args) => entity::run(args, &mut out)?,
         Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
         Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
         Command::Resolve(args) => resolve::run(args, &mut out)?,
+        Command::Score(args) => score::run(args, &mut out)?,
         Command::Sources(args) => sources::run(args, &mut out)?,
     };
     out.flush()?;

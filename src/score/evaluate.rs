@@ -1,0 +1,1 @@
+//! Evaluation of alerts against planted networks (eval-alerts).
