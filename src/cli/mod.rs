@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod alert;
 mod alerts;
 mod entity;
+mod eval_alerts;
 mod eval_resolve;
 mod explain_match;
 mod ingest;
@@ -44,6 +45,8 @@ enum Command {
     Ingest(ingest::Args),
     /// Show an entity: its records with source file and line, and the merge evidence.
     Entity(entity::Args),
+    /// Evaluate the alerts against planted networks, next to the naive per-consignee check.
+    EvalAlerts(eval_alerts::Args),
     /// Score the latest resolution against a truth CSV (pairwise, B-cubed, blocking recall).
     EvalResolve(eval_resolve::Args),
     /// Explain the comparison of two records feature by feature.
@@ -71,6 +74,7 @@ pub fn run() -> anyhow::Result<u8> {
         Command::Alerts(args) => alerts::run(args, &mut out)?,
         Command::Ingest(args) => ingest::run(args, &mut out)?,
         Command::Entity(args) => entity::run(args, &mut out)?,
+        Command::EvalAlerts(args) => eval_alerts::run(args, &mut out)?,
         Command::EvalResolve(args) => eval_resolve::run(args, &mut out)?,
         Command::ExplainMatch(args) => explain_match::run(args, &mut out)?,
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
