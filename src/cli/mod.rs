@@ -17,6 +17,7 @@ mod ingest;
 mod quarantine;
 mod resolve;
 mod score;
+mod score_log;
 mod sources;
 
 /// trawl: smuggling-risk graph analysis for export-control enforcement.
@@ -57,6 +58,8 @@ enum Command {
     Resolve(resolve::Args),
     /// Score the store with a policy profile: groups, detectors, risk scores, alerts.
     Score(score::Args),
+    /// Score a new shipment log against the stored groups and policy, without ingesting it.
+    ScoreLog(score_log::Args),
     /// List ingested sources with their row counts.
     Sources(sources::Args),
 }
@@ -80,6 +83,7 @@ pub fn run() -> anyhow::Result<u8> {
         Command::Quarantine(args) => quarantine::run(args, &mut out)?,
         Command::Resolve(args) => resolve::run(args, &mut out)?,
         Command::Score(args) => score::run(args, &mut out)?,
+        Command::ScoreLog(args) => score_log::run(args, &mut out)?,
         Command::Sources(args) => sources::run(args, &mut out)?,
     };
     out.flush()?;
