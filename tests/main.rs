@@ -2,4 +2,5 @@
 //! runs the real `trawl` executable in a temp dir of its own (see `util`).
 
 mod ingest;
+mod score;
 mod util;

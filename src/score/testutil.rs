@@ -1,4 +1,5 @@
 //! Hand-made worlds for the detector and grouping unit tests.
+#![allow(dead_code)]
 
 use super::catalog::LineClass;
 use super::policy::{Policy, parse_day};
@@ -119,7 +120,8 @@ impl World {
         LineBuilder { w: self, l }
     }
 
-    pub fn data(self) -> (Data, Policy) {
+    pub fn data(mut self) -> (Data, Policy) {
+        self.d.first_day = self.d.lines.iter().map(|l| l.day).min().unwrap_or(0);
         (self.d, self.policy)
     }
 }
