@@ -241,6 +241,15 @@ fn link_json(d: &Data, l: &Link) -> Value {
     })
 }
 
+/// shipment_key, date, order_ref, product, hs_code of a stored shipment.
+type OrderText = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// Builds an alert's evidence bundle (orders are read from the store for their text).
 fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<Value> {
     let (p, c) = (ctx.p, ctx.c);
@@ -264,13 +273,7 @@ fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<
     let mut orders = Vec::new();
     for &i in &order_lines {
         let l = &d.lines[i];
-        let row: Option<(
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )> = st
+        let row: Option<OrderText> = st
             .query_row([l.id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })

@@ -97,14 +97,14 @@ impl Catalog {
             key: "catalog".into(),
             reason: e.message().to_string(),
         })?;
-        if !(c.h100_tpp > 0.0) {
+        if c.h100_tpp.is_nan() || c.h100_tpp <= 0.0 {
             return Err(Error::Config {
                 key: "catalog.h100_tpp".into(),
                 reason: "must be > 0".into(),
             });
         }
         for (i, chip) in c.chips.iter_mut().enumerate() {
-            if !(chip.tpp > 0.0) || chip.patterns.is_empty() {
+            if chip.tpp.is_nan() || chip.tpp <= 0.0 || chip.patterns.is_empty() {
                 return Err(Error::Config {
                     key: format!("catalog.chip[{i}]"),
                     reason: format!("{}: needs tpp > 0 and at least one pattern", chip.name),

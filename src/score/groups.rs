@@ -270,10 +270,8 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     for r in &d.rels {
         let at = (r.source, r.line);
         match r.kind.as_str() {
-            "owner" | "beneficial_owner" => {
-                if r.share.is_none_or(|s| s >= g.min_owner_share) {
-                    owners_of.entry(r.to).or_default().push((r.from, at));
-                }
+            "owner" | "beneficial_owner" if r.share.is_none_or(|s| s >= g.min_owner_share) => {
+                owners_of.entry(r.to).or_default().push((r.from, at));
             }
             "director" => {
                 directs.entry(r.from).or_default().insert(r.to);

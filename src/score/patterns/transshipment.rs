@@ -66,7 +66,7 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
     let share = used.len() as f64 / lines.len() as f64;
     Some(Finding {
         detector: "transshipment",
-        score: (2.0 * share).max(SINGLE_HIT).min(1.0),
+        score: (2.0 * share).clamp(SINGLE_HIT, 1.0),
         summary: format!(
             "{} of {} controlled lines go to a hub consignee tied to a Tier 3 party or route via a hub to Tier 3",
             used.len(),
