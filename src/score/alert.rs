@@ -262,10 +262,8 @@ fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<
         .get(&members[0])
         .map(|&u| g.upper[u].members.clone())
         .unwrap_or_default();
-    let mut order_lines: BTreeSet<usize> = ctx.lines_of(members).into_iter().collect();
-    for f in &r.findings {
-        order_lines.extend(f.lines.iter().copied());
-    }
+    // The group's own lines (a fan-in finding's lines of other consignees stay in its details).
+    let order_lines: BTreeSet<usize> = ctx.lines_of(members).into_iter().collect();
     let counted: HashSet<usize> = ctx.allowance_lines(members).into_iter().collect();
     let mut st = conn.prepare_cached(
         "SELECT shipment_key, date, order_ref, product, hs_code FROM shipments WHERE id = ?1",

@@ -37,6 +37,7 @@ pub struct Catalog {
     pub server_accelerators: u32,
     pub server_words: Vec<String>,
     pub hs_of_interest: Vec<String>,
+    pub hs_component: Vec<String>,
     pub harmless: Vec<String>,
     pub not_controlled: Vec<String>,
     #[serde(rename = "chip")]
@@ -56,6 +57,8 @@ pub struct TextClass {
     pub harmless: bool,
     /// The HS code is one of interest.
     pub hs_interest: bool,
+    /// The HS code is a bare component's (integrated circuits).
+    pub hs_component: bool,
 }
 
 /// The classification of one line item.
@@ -120,6 +123,7 @@ impl Catalog {
             }
         }
         c.hs_of_interest = c.hs_of_interest.iter().map(|h| hs_digits(h)).collect();
+        c.hs_component = c.hs_component.iter().map(|h| hs_digits(h)).collect();
         Ok(c)
     }
 
@@ -154,6 +158,8 @@ impl Catalog {
                     .hs_of_interest
                     .iter()
                     .any(|h| hs.starts_with(h.as_str())),
+            hs_component: !hs.is_empty()
+                && self.hs_component.iter().any(|h| hs.starts_with(h.as_str())),
         }
     }
 
@@ -177,7 +183,10 @@ impl Catalog {
             0.0
         };
         let priced_like_accelerator = unit_price >= m.accelerator_unit_price;
-        if (t.hs_interest || t.harmless) && priced_like_accelerator && !t.not_controlled {
+        // A harmless description ("adapter", "sample", "computer parts") or a bare integrated
+        // circuit priced like an accelerator. An ordinary computer under 8471 at server prices is
+        // just a computer.
+        if (t.harmless || t.hs_component) && priced_like_accelerator && !t.not_controlled {
             let per_unit = if unit_price >= m.server_unit_price {
                 m.server_accelerators
             } else {

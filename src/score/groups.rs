@@ -150,21 +150,28 @@ pub struct Groups {
     pub upper: Vec<Group>,
     pub lower_of: HashMap<Ix, usize>,
     pub upper_of: HashMap<Ix, usize>,
-    /// Entities at a mass-registration address.
+    /// Entities at a crowded address (at least `groups.crowded_address` companies).
     pub mass_address: HashSet<Ix>,
     /// Persons or companies directing or officering at least `mass_registration` companies.
     pub nominees: HashSet<Ix>,
+    /// Indices into `links` of each node's links.
+    pub links_of: HashMap<Ix, Vec<usize>>,
 }
 
 impl Groups {
     /// The links between members of a group, strongest pairs first.
     pub fn links_within(&self, members: &[Ix]) -> Vec<&Link> {
         let set: HashSet<Ix> = members.iter().copied().collect();
-        let mut v: Vec<&Link> = self
-            .links
+        let mut idx: Vec<usize> = members
             .iter()
-            .filter(|l| set.contains(&l.a) && set.contains(&l.b))
+            .filter_map(|m| self.links_of.get(m))
+            .flatten()
+            .copied()
+            .filter(|&i| set.contains(&self.links[i].a) && set.contains(&self.links[i].b))
             .collect();
+        idx.sort_unstable();
+        idx.dedup();
+        let mut v: Vec<&Link> = idx.into_iter().map(|i| &self.links[i]).collect();
         v.sort_by(|x, y| {
             (x.a, x.b, x.kind, x.via, &x.value).cmp(&(y.a, y.b, y.kind, y.via, &y.value))
         });
@@ -371,11 +378,10 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
             .iter()
             .filter(|c| d.entity(c.entity).is_company())
             .count();
-        if companies >= g.mass_registration as usize {
-            if kind == ContactKind::Address {
-                out.mass_address.extend(same.iter().map(|c| c.entity));
-            }
-        } else {
+        if kind == ContactKind::Address && companies >= g.crowded_address as usize {
+            out.mass_address.extend(same.iter().map(|c| c.entity));
+        }
+        if companies < g.mass_registration as usize {
             let lk = match kind {
                 ContactKind::Address => LinkKind::Address,
                 ContactKind::Phone => LinkKind::Phone,
@@ -406,7 +412,12 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         if k < 2 {
             continue;
         }
-        let strength = kind.strength(p) * damp(k, g.damp_from);
+        // The same end user is the rule's aggregation unit, not evidence of control: undamped.
+        let strength = if *kind == LinkKind::EndUser {
+            kind.strength(p)
+        } else {
+            kind.strength(p) * damp(k, g.damp_from)
+        };
         if strength <= 0.0 {
             continue;
         }
@@ -462,14 +473,32 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
             }
         }
     }
+    // Each pair's strength: owner, director and officer ties count together as one "control"
+    // tie, every other kind is capped at its own strength.
     for (pair, kinds) in per_kind {
-        let s: f64 = kinds.iter().map(|(k, v)| v.min(k.strength(p))).sum();
-        out.pair.insert(pair, s);
+        let mut control = 0.0;
+        let mut s = 0.0;
+        for (k, v) in kinds {
+            match k {
+                LinkKind::Owner | LinkKind::Director | LinkKind::Officer => control += v,
+                _ => s += v.min(k.strength(p)),
+            }
+        }
+        let cap = p
+            .groups
+            .strength
+            .owner
+            .max(p.groups.strength.director)
+            .max(p.groups.strength.officer);
+        out.pair.insert(pair, s + control.min(cap));
     }
     // Possible matches between records of two nodes: upper bound only.
     let mut possible_pairs: Vec<(Ix, Ix)> = Vec::new();
     for pm in &d.possible {
-        if is_node[pm.a as usize] && is_node[pm.b as usize] {
+        if is_node[pm.a as usize]
+            && is_node[pm.b as usize]
+            && pm.probability >= g.possible_match_min
+        {
             let (a, b) = (pm.a.min(pm.b), pm.a.max(pm.b));
             possible_pairs.push((a, b));
             out.links.push(Link {
@@ -488,6 +517,10 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         }
     }
 
+    for (i, l) in out.links.iter().enumerate() {
+        out.links_of.entry(l.a).or_default().push(i);
+        out.links_of.entry(l.b).or_default().push(i);
+    }
     // Partitions.
     let index: HashMap<Ix, u32> = out
         .nodes

@@ -137,10 +137,12 @@ pub struct Strengths {
 pub struct Groups {
     pub strong: f64,
     pub possible: f64,
+    pub possible_match_min: f64,
     pub min_owner_share: f64,
     pub owner_depth: u32,
     pub damp_from: u32,
     pub mass_registration: u32,
+    pub crowded_address: u32,
     pub flow_hub: u32,
     pub min_role_lines: u32,
     pub strength: Strengths,
@@ -396,6 +398,9 @@ impl Policy {
         }
         if !(g.possible > 0.0 && g.possible <= g.strong) {
             return bad("groups.possible", "must be > 0 and ≤ groups.strong");
+        }
+        if !(0.0..=1.0).contains(&g.possible_match_min) {
+            return bad("groups.possible_match_min", "must be a probability 0..=1");
         }
         if !(0.0..=100.0).contains(&g.min_owner_share) {
             return bad("groups.min_owner_share", "must be a percentage 0..=100");

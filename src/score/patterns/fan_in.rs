@@ -2,8 +2,8 @@
 //! within a short window.
 //!
 //! Parameters (`detectors.fan_in`): `min_consignees`, `new_days` (a consignee is new if it was
-//! incorporated at most this many days before its first line to the party, or first appears this
-//! long after the data begins), `window_days` (the new consignees' first lines to the party fall
+//! incorporated at most this many days before its first line to the party; a company whose
+//! incorporation is unknown is not counted as new), `window_days` (the new consignees' first lines to the party fall
 //! within this many days). Parties on the lines of more than `groups.flow_hub` consignees
 //! (carriers, placeholders) are skipped. Score: count / (2 × min_consignees), capped at 1.
 //!

@@ -61,19 +61,8 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
     let (d, lp) = (ctx.d, &ctx.p.detectors.listed_proximity);
     // The 50 % rule.
     for &m in members {
-        // The same holding may be recorded by several sources: count each owner once.
-        let mut by_owner: std::collections::BTreeMap<Ix, f64> = std::collections::BTreeMap::new();
-        for r in d
-            .rels
-            .iter()
-            .filter(|r| r.to == m && matches!(r.kind.as_str(), "owner" | "beneficial_owner"))
-            .filter(|r| d.entity(r.from).listed.is_some())
-        {
-            if let Some(s) = r.share {
-                let e = by_owner.entry(r.from).or_default();
-                *e = e.max(s);
-            }
-        }
+        // The same holding may be recorded by several sources: each owner counts once.
+        let by_owner = ctx.listed_owners.get(&m).cloned().unwrap_or_default();
         let listed_share: f64 = by_owner.values().sum::<f64>().min(100.0);
         if listed_share >= lp.owned_share {
             return Some(Finding {

@@ -48,6 +48,8 @@ pub struct Ctx<'a> {
     pub by_party: HashMap<Ix, Vec<usize>>,
     /// First relevant day per consignee.
     pub first_seen: HashMap<Ix, i32>,
+    /// Listed owners of each entity with their largest recorded share (the 50 % rule).
+    pub listed_owners: HashMap<Ix, BTreeMap<Ix, f64>>,
     /// Entity adjacency for listed proximity (control relationships and shipment parties,
     /// hubs left out), sorted and de-duplicated.
     pub adjacency: Vec<Vec<Ix>>,
@@ -79,6 +81,20 @@ impl<'a> Ctx<'a> {
             v.sort_by_key(|&i| (d.lines[i].day, i));
         }
         let adjacency = listed_proximity::adjacency(d, p, g);
+        let mut listed_owners: HashMap<Ix, BTreeMap<Ix, f64>> = HashMap::new();
+        for r in &d.rels {
+            if matches!(r.kind.as_str(), "owner" | "beneficial_owner")
+                && d.entity(r.from).listed.is_some()
+                && let Some(s) = r.share
+            {
+                let e = listed_owners
+                    .entry(r.to)
+                    .or_default()
+                    .entry(r.from)
+                    .or_default();
+                *e = e.max(s);
+            }
+        }
         Ctx {
             d,
             p,
@@ -88,6 +104,7 @@ impl<'a> Ctx<'a> {
             by_end_user,
             by_party,
             first_seen,
+            listed_owners,
             adjacency,
         }
     }
