@@ -107,19 +107,13 @@ fn totals(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<(String, f64, f64)> {
         }
     };
     let lower = ctx.windows(members, &lines_for(members));
-    let upper_members: Vec<Ix> = members
-        .first()
-        .and_then(|m| ctx.g.upper_of.get(m))
-        .map(|&u| ctx.g.upper[u].members.clone())
-        .unwrap_or_else(|| members.to_vec());
-    let upper = ctx.windows(&upper_members, &lines_for(&upper_members));
+    let upper = members.first().and_then(|&m| ctx.upper_totals(m));
     lower
         .iter()
         .map(|w| {
             let u = upper
-                .iter()
-                .find(|u| u.label == w.label)
-                .map_or(w.total, |u| u.total.max(w.total));
+                .and_then(|u| u.get(&w.label))
+                .map_or(w.total, |u| u.max(w.total));
             (w.label.clone(), w.total, u)
         })
         .collect()
@@ -241,6 +235,9 @@ fn link_json(d: &Data, l: &Link) -> Value {
     })
 }
 
+/// At most this many upper-bound links are written into a bundle (the total is kept).
+pub const UPPER_LINKS: usize = 200;
+
 /// shipment_key, date, order_ref, product, hs_code of a stored shipment.
 type OrderText = (
     String,
@@ -322,6 +319,7 @@ fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<
         upper_members
             .iter()
             .filter(|m| !member_set.contains(m))
+            .take(UPPER_LINKS)
             .map(|&m| member_json(m, "upper_bound_only")),
     );
     let links: Vec<Value> = g
@@ -329,15 +327,27 @@ fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<
         .into_iter()
         .map(|l| link_json(d, l))
         .collect();
-    let upper_links: Vec<Value> = if upper_members.len() > members.len() {
-        g.links_within(&upper_members)
-            .into_iter()
-            .filter(|l| !(member_set.contains(&l.a) && member_set.contains(&l.b)))
-            .map(|l| link_json(d, l))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // Links from the members to the rest of their upper-bound group (what the upper total adds),
+    // at most UPPER_LINKS of them.
+    let mut upper_links: Vec<&Link> = Vec::new();
+    let upper_set: HashSet<Ix> = upper_members.iter().copied().collect();
+    for &m in members {
+        for &li in g.links_of.get(&m).map_or(&[][..], Vec::as_slice) {
+            let l = &g.links[li];
+            let other = if l.a == m { l.b } else { l.a };
+            if !member_set.contains(&other) && upper_set.contains(&other) {
+                upper_links.push(l);
+            }
+        }
+    }
+    upper_links.sort_by_key(|l| (l.a, l.b, l.kind, l.via));
+    upper_links.dedup_by_key(|l| (l.a, l.b, l.kind, l.via));
+    let upper_links_total = upper_links.len();
+    let upper_links: Vec<Value> = upper_links
+        .into_iter()
+        .take(UPPER_LINKS)
+        .map(|l| link_json(d, l))
+        .collect();
     let detectors: Vec<Value> = r
         .findings
         .iter()
@@ -366,6 +376,7 @@ fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<
         "members": ms,
         "links": links,
         "upper_bound_links": upper_links,
+        "upper_bound_links_total": upper_links_total,
         "detectors": detectors,
         "orders": orders,
     }))
@@ -416,22 +427,28 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
                 st.execute(params![g.lower[r.group].id, w, lo])?;
             }
         }
-        // Names for score-log: every folded name of a node or of a party on their lines.
+        // Names for score-log: the folded names of every node's records (only nodes have a
+        // group and a score for a new log to be matched against).
         let mut st = tx.prepare_cached(
             "INSERT OR IGNORE INTO score_names (name, entity_id)
              SELECT ?1, ?2",
         )?;
         let mut names: BTreeMap<String, i64> = BTreeMap::new();
+        let node_ids: HashSet<i64> = g.nodes.iter().map(|&n| d.entity(n).id).collect();
         let mut rs = tx.prepare(
             "SELECT r.name, er.entity_id FROM records r JOIN entity_records er ON er.record_id = r.id
              ORDER BY r.id",
         )?;
         let mut rows = rs.query([])?;
         while let Some(row) = rows.next()? {
+            let e: i64 = row.get(1)?;
+            if !node_ids.contains(&e) {
+                continue;
+            }
             let name: String = row.get(0)?;
             let k = crate::resolve::normalize::fold(&name);
             if !k.is_empty() {
-                names.entry(k).or_insert(row.get(1)?);
+                names.entry(k).or_insert(e);
             }
         }
         for (k, e) in &names {

@@ -202,6 +202,33 @@ pub fn damp(k: usize, from: u32) -> f64 {
     }
 }
 
+/// The strength of a pair from its links: ownership (any level) counts once at its strongest;
+/// a director or officer who is not also one of those owners adds to it; together they are
+/// capped at 1. Every other kind is summed within the kind and capped at the kind's strength
+/// (two spellings of one forwarder are not twice the evidence), then summed across kinds.
+pub fn pair_strength(p: &Policy, links: &[(LinkKind, Ix, f64)]) -> f64 {
+    let mut own = 0.0f64;
+    let owners: Vec<Ix> = links
+        .iter()
+        .filter(|l| l.0 == LinkKind::Owner)
+        .map(|l| l.1)
+        .collect();
+    let mut mgmt = 0.0f64;
+    let mut other: BTreeMap<LinkKind, f64> = BTreeMap::new();
+    for &(k, via, s) in links {
+        match k {
+            LinkKind::Owner => own = own.max(s),
+            LinkKind::Director | LinkKind::Officer => {
+                if !owners.contains(&via) {
+                    mgmt = mgmt.max(s);
+                }
+            }
+            _ => *other.entry(k).or_default() += s,
+        }
+    }
+    (own + mgmt).min(1.0) + other.iter().map(|(k, v)| v.min(k.strength(p))).sum::<f64>()
+}
+
 /// Builds the lower- and upper-bound groups.
 pub fn build(d: &Data, p: &Policy) -> Groups {
     let g = &p.groups;
@@ -406,7 +433,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     // Features → links. A pair's strength sums its links, each kind capped at the kind's own
     // strength: two spellings of one forwarder (or two shared forwarders) are not twice the
     // evidence of one.
-    let mut per_kind: HashMap<(Ix, Ix), BTreeMap<LinkKind, f64>> = HashMap::new();
+    let mut per_kind: HashMap<(Ix, Ix), Vec<(LinkKind, Ix, f64)>> = HashMap::new();
     for ((kind, key), f) in &features {
         let k = f.members.len();
         if k < 2 {
@@ -455,11 +482,10 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
                 let (a, b) = (*m[x].0, *m[y].0);
                 let mut ev = m[x].1.clone();
                 ev.extend(m[y].1.iter().copied());
-                *per_kind
+                per_kind
                     .entry((a, b))
                     .or_default()
-                    .entry(*kind)
-                    .or_default() += strength;
+                    .push((*kind, via, strength));
                 out.links.push(Link {
                     a,
                     b,
@@ -475,22 +501,8 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     }
     // Each pair's strength: owner, director and officer ties count together as one "control"
     // tie, every other kind is capped at its own strength.
-    for (pair, kinds) in per_kind {
-        let mut control = 0.0;
-        let mut s = 0.0;
-        for (k, v) in kinds {
-            match k {
-                LinkKind::Owner | LinkKind::Director | LinkKind::Officer => control += v,
-                _ => s += v.min(k.strength(p)),
-            }
-        }
-        let cap = p
-            .groups
-            .strength
-            .owner
-            .max(p.groups.strength.director)
-            .max(p.groups.strength.officer);
-        out.pair.insert(pair, s + control.min(cap));
+    for (pair, links) in per_kind {
+        out.pair.insert(pair, pair_strength(p, &links));
     }
     // Possible matches between records of two nodes: upper bound only.
     let mut possible_pairs: Vec<(Ix, Ix)> = Vec::new();
@@ -501,6 +513,9 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         {
             let (a, b) = (pm.a.min(pm.b), pm.a.max(pm.b));
             possible_pairs.push((a, b));
+            let st = p.groups.strength.possible_match;
+            let e = out.pair.entry((a, b)).or_default();
+            *e += st;
             out.links.push(Link {
                 a,
                 b,

@@ -259,8 +259,32 @@ impl Data {
                 });
             }
         }
-        // Records: entity of each, and the features scoring needs.
+        // Records: entity of each.
         let mut rec_entity: HashMap<i64, Ix> = HashMap::with_capacity(records as usize);
+        {
+            let mut st = conn.prepare("SELECT record_id, entity_id FROM entity_records")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&e) = d.index.get(&r.get::<_, i64>(1)?) {
+                    rec_entity.insert(r.get(0)?, e);
+                }
+            }
+        }
+        // Entities that receive goods (consignees, end users): only their shipment mentions'
+        // contacts matter for links; every registry record's do (mass-registration counts).
+        let mut receives = vec![false; d.entities.len()];
+        {
+            let mut st = conn.prepare("SELECT consignee_record, end_user_record FROM shipments")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                for c in [0, 1] {
+                    if let Some(e) = r.get::<_, Option<i64>>(c)?.and_then(|x| rec_entity.get(&x)) {
+                        receives[*e as usize] = true;
+                    }
+                }
+            }
+        }
+        // Records: the features scoring needs.
         {
             let mut st = conn.prepare(
                 "SELECT r.id, er.entity_id, r.source_id, r.line, r.origin, r.source_key,
@@ -270,18 +294,22 @@ impl Data {
             )?;
             let mut rows = st.query([])?;
             let mut emails: Vec<(u32, u32)> = vec![(0, 0); d.entities.len()];
+            let mut addr_cache: HashMap<(String, Option<String>), Option<(u64, String)>> =
+                HashMap::new();
             while let Some(r) = rows.next()? {
                 let rid: i64 = r.get(0)?;
                 let Some(&e) = d.index.get(&r.get::<_, i64>(1)?) else {
                     continue;
                 };
-                rec_entity.insert(rid, e);
                 let source: i64 = r.get(2)?;
                 let line: i64 = r.get(3)?;
                 let origin: String = r.get(4)?;
                 let ent = &mut d.entities[e as usize];
                 if ent.first == (0, 0) {
                     ent.first = (source, line);
+                }
+                if origin == "shipment" && !receives[e as usize] {
+                    continue;
                 }
                 if origin != "shipment"
                     && let Some(k) = r.get::<_, Option<String>>(5)?
@@ -319,7 +347,18 @@ impl Data {
                 }
                 if let Some(a) = r.get::<_, Option<String>>(6)? {
                     let city: Option<String> = r.get(7)?;
-                    if let Some((key, value)) = address_key(&a, city.as_deref()) {
+                    let ck = (a, city);
+                    let found = match addr_cache.get(&ck) {
+                        Some(v) => v.clone(),
+                        None => {
+                            let v = address_key(&ck.0, ck.1.as_deref());
+                            if addr_cache.len() < 1 << 20 {
+                                addr_cache.insert(ck, v.clone());
+                            }
+                            v
+                        }
+                    };
+                    if let Some((key, value)) = found {
                         d.contacts.push(Contact {
                             entity: e,
                             kind: ContactKind::Address,

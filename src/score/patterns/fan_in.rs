@@ -18,82 +18,92 @@ use super::{Ctx, Finding};
 use crate::score::policy::format_day;
 use crate::score::{Ix, NONE};
 
+/// The fan-in around one party: the largest set of new consignees whose first line to it falls
+/// within `window_days`. Computed once per party by [`Ctx::new`].
+pub fn per_party(
+    d: &crate::score::Data,
+    p: &crate::score::Policy,
+    x: Ix,
+    lines: &[usize],
+) -> Option<(usize, serde_json::Value, Vec<usize>)> {
+    let f = &p.detectors.fan_in;
+    // First line of each consignee to x.
+    let mut first: BTreeMap<Ix, (i32, usize)> = BTreeMap::new();
+    for &i in lines {
+        let l = &d.lines[i];
+        let e = first.entry(l.consignee).or_insert((l.day, i));
+        if l.day < e.0 {
+            *e = (l.day, i);
+        }
+    }
+    if first.len() > p.groups.flow_hub as usize || first.len() < f.min_consignees as usize {
+        return None;
+    }
+    let mut new: Vec<(i32, Ix, usize)> = first
+        .iter()
+        .filter(|(c, (day, _))| {
+            d.entity(**c)
+                .incorporated
+                .is_some_and(|inc| *day - inc <= f.new_days as i32 && *day >= inc)
+        })
+        .map(|(c, (day, i))| (*day, *c, *i))
+        .collect();
+    new.sort_unstable();
+    let (mut lo, mut top) = (0usize, (0usize, 0usize));
+    for hi in 0..new.len() {
+        while new[hi].0 - new[lo].0 > f.window_days as i32 {
+            lo += 1;
+        }
+        if hi + 1 - lo > top.1 - top.0 {
+            top = (lo, hi + 1);
+        }
+    }
+    let n = top.1 - top.0;
+    if n < f.min_consignees as usize {
+        return None;
+    }
+    let win = &new[top.0..top.1];
+    let role = lines
+        .first()
+        .and_then(|&i| d.lines[i].roles().into_iter().find(|(_, y)| *y == x))
+        .map_or("party", |(r, _)| role_name(r));
+    Some((
+        n,
+        json!({
+            "party": d.entity(x).id,
+            "party_name": d.entity(x).name,
+            "role": role,
+            "from": format_day(win[0].0),
+            "to": format_day(win[win.len() - 1].0),
+            "new_consignees": win.iter().map(|(day, c, _)| json!({
+                "entity": d.entity(*c).id, "name": d.entity(*c).name, "first_line": format_day(*day),
+            })).collect::<Vec<_>>(),
+        }),
+        win.iter().map(|w| w.2).collect(),
+    ))
+}
+
 /// Detects fan-in around the parties on a member set's lines.
 pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
     let f = &ctx.p.detectors.fan_in;
     let d = ctx.d;
-    let mut parties: BTreeSet<(Ix, &'static str)> = BTreeSet::new();
+    let mut parties: BTreeSet<Ix> = BTreeSet::new();
     for i in ctx.lines_of(members) {
-        for (role, x) in d.lines[i].roles() {
+        for (_, x) in d.lines[i].roles() {
             if x != NONE {
-                parties.insert((x, role_name(role)));
+                parties.insert(x);
             }
         }
     }
-    let mut best: Option<(usize, serde_json::Value, Vec<usize>)> = None;
-    for (x, role) in parties {
-        let Some(ls) = ctx.by_party.get(&x) else {
-            continue;
-        };
-        // First line of each consignee to x.
-        let mut first: BTreeMap<Ix, (i32, usize)> = BTreeMap::new();
-        for &i in ls {
-            let l = &d.lines[i];
-            let e = first.entry(l.consignee).or_insert((l.day, i));
-            if l.day < e.0 {
-                *e = (l.day, i);
-            }
+    let mut best: Option<&(usize, serde_json::Value, Vec<usize>)> = None;
+    for x in parties {
+        if let Some(found) = ctx.fan_in.get(&x)
+            && best.is_none_or(|b| b.0 < found.0)
+        {
+            best = Some(found);
         }
-        if first.len() > ctx.p.groups.flow_hub as usize || first.len() < f.min_consignees as usize {
-            continue;
-        }
-        let mut new: Vec<(i32, Ix, usize)> = first
-            .iter()
-            .filter(|(c, (day, _))| {
-                let e = d.entity(**c);
-                let young = e
-                    .incorporated
-                    .is_some_and(|inc| *day - inc <= f.new_days as i32 && *day >= inc);
-                let late = ctx
-                    .first_seen
-                    .get(c)
-                    .is_some_and(|fs| *fs - d.first_day >= f.new_days as i32);
-                young || late
-            })
-            .map(|(c, (day, i))| (*day, *c, *i))
-            .collect();
-        new.sort_unstable();
-        // Largest set of first days within window_days.
-        let (mut lo, mut top) = (0usize, (0usize, 0usize));
-        for hi in 0..new.len() {
-            while new[hi].0 - new[lo].0 > f.window_days as i32 {
-                lo += 1;
-            }
-            if hi + 1 - lo > top.1 - top.0 {
-                top = (lo, hi + 1);
-            }
-        }
-        let n = top.1 - top.0;
-        if n < f.min_consignees as usize || best.as_ref().is_some_and(|b| b.0 >= n) {
-            continue;
-        }
-        let win = &new[top.0..top.1];
-        best = Some((
-            n,
-            json!({
-                "party": d.entity(x).id,
-                "party_name": d.entity(x).name,
-                "role": role,
-                "from": format_day(win[0].0),
-                "to": format_day(win[win.len() - 1].0),
-                "new_consignees": win.iter().map(|(day, c, _)| json!({
-                    "entity": d.entity(*c).id, "name": d.entity(*c).name, "first_line": format_day(*day),
-                })).collect::<Vec<_>>(),
-            }),
-            win.iter().map(|w| w.2).collect(),
-        ));
     }
-    let (n, details, lines) = best?;
+    let (n, details, lines) = best?.clone();
     Some(Finding {
         detector: "fan_in",
         score: (n as f64 / (2.0 * f64::from(f.min_consignees))).min(1.0),

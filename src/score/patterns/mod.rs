@@ -46,6 +46,11 @@ pub struct Ctx<'a> {
     pub by_end_user: HashMap<Ix, Vec<usize>>,
     /// Relevant lines naming an entity as end user, notify party, payer or forwarder.
     pub by_party: HashMap<Ix, Vec<usize>>,
+    /// Window totals of each upper-bound group (label → total), computed lazily once per group:
+    /// allowance lines when the profile has a threshold, every controlled line otherwise.
+    upper_totals: Vec<std::sync::OnceLock<BTreeMap<String, f64>>>,
+    /// Fan-in found around each party (see [`fan_in::per_party`]).
+    pub fan_in: HashMap<Ix, (usize, serde_json::Value, Vec<usize>)>,
     /// First relevant day per consignee.
     pub first_seen: HashMap<Ix, i32>,
     /// Listed owners of each entity with their largest recorded share (the 50 % rule).
@@ -81,6 +86,12 @@ impl<'a> Ctx<'a> {
             v.sort_by_key(|&i| (d.lines[i].day, i));
         }
         let adjacency = listed_proximity::adjacency(d, p, g);
+        let mut parties: Vec<&Ix> = by_party.keys().collect();
+        parties.sort_unstable();
+        let fan_in: HashMap<Ix, (usize, serde_json::Value, Vec<usize>)> = parties
+            .into_iter()
+            .filter_map(|&x| fan_in::per_party(d, p, x, &by_party[&x]).map(|f| (x, f)))
+            .collect();
         let mut listed_owners: HashMap<Ix, BTreeMap<Ix, f64>> = HashMap::new();
         for r in &d.rels {
             if matches!(r.kind.as_str(), "owner" | "beneficial_owner")
@@ -103,10 +114,31 @@ impl<'a> Ctx<'a> {
             by_consignee,
             by_end_user,
             by_party,
+            upper_totals: (0..g.upper.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            fan_in,
             first_seen,
             listed_owners,
             adjacency,
         }
+    }
+
+    /// The upper-bound totals per window of the upper group holding `member`.
+    pub fn upper_totals(&self, member: Ix) -> Option<&BTreeMap<String, f64>> {
+        let u = *self.g.upper_of.get(&member)?;
+        Some(self.upper_totals[u].get_or_init(|| {
+            let m = &self.g.upper[u].members;
+            let lines = if self.p.threshold > 0.0 {
+                self.allowance_lines(m)
+            } else {
+                self.lines_of(m)
+            };
+            self.windows(m, &lines)
+                .into_iter()
+                .map(|w| (w.label, w.total))
+                .collect()
+        }))
     }
 
     /// Relevant lines of a set of members: those they receive, and (ultimate-consignee

@@ -29,13 +29,7 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
     let t = p.threshold;
     let lines = ctx.allowance_lines(members);
     let windows = ctx.windows(members, &lines);
-    let upper_members: Vec<Ix> = members
-        .first()
-        .and_then(|m| ctx.g.upper_of.get(m))
-        .map(|&u| ctx.g.upper[u].members.clone())
-        .unwrap_or_else(|| members.to_vec());
-    let upper_lines = ctx.allowance_lines(&upper_members);
-    let upper_windows = ctx.windows(&upper_members, &upper_lines);
+    let upper_windows = members.first().and_then(|&m| ctx.upper_totals(m));
     let mut best = 0.0f64;
     let mut fired = Vec::new();
     let mut used = Vec::new();
@@ -52,9 +46,8 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
         best = best.max(s);
         used.extend(w.lines.iter().copied());
         let upper = upper_windows
-            .iter()
-            .find(|u| u.label == w.label)
-            .map_or(w.total, |u| u.total.max(w.total));
+            .and_then(|u| u.get(&w.label))
+            .map_or(w.total, |u| u.max(w.total));
         fired.push(json!({
             "window": w.label,
             "total": w.total,
