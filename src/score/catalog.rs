@@ -360,6 +360,20 @@ mod tests {
         // A whole server priced like one under "computer parts".
         let (c, _, _) = tpp("computer parts", "", "8471.50", 1.0, 3e5);
         assert_eq!(c, LineClass::Suspect { per_unit: 8 });
+        // An ordinary server priced like one is a computer, not a misdeclaration.
+        assert_ne!(
+            tpp("Lenovo ThinkSystem SR650", "", "8471.41", 1.0, 15e3).0,
+            LineClass::Suspect { per_unit: 1 }
+        );
+        assert_eq!(
+            tpp("Dell PowerEdge R760 (no GPU)", "", "8471.41", 1.0, 15e3).0,
+            LineClass::NotControlled
+        );
+        // A bare IC priced like an accelerator is suspect whatever it is called.
+        assert_eq!(
+            tpp("AI processor", "integrated circuit", "8542.31", 10.0, 3e5).0,
+            LineClass::Suspect { per_unit: 1 }
+        );
         // Cheap parts are just parts.
         assert_eq!(
             tpp("computer parts", "", "8473.30", 100.0, 2e3).0,

@@ -152,7 +152,7 @@ pub struct Groups {
     pub upper_of: HashMap<Ix, usize>,
     /// Entities at a crowded address (at least `groups.crowded_address` companies).
     pub mass_address: HashSet<Ix>,
-    /// Persons or companies directing or officering at least `mass_registration` companies.
+    /// Persons or companies directing or officering at least `nominee_directorships` companies.
     pub nominees: HashSet<Ix>,
     /// Indices into `links` of each node's links.
     pub links_of: HashMap<Ix, Vec<usize>>,
@@ -325,7 +325,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         }
     }
     for (x, cos) in &directs {
-        if cos.len() >= g.mass_registration as usize {
+        if cos.len() >= g.nominee_directorships as usize {
             out.nominees.insert(*x);
         }
     }

@@ -143,6 +143,7 @@ pub struct Groups {
     pub damp_from: u32,
     pub mass_registration: u32,
     pub crowded_address: u32,
+    pub nominee_directorships: u32,
     pub flow_hub: u32,
     pub min_role_lines: u32,
     pub strength: Strengths,
@@ -414,6 +415,9 @@ impl Policy {
         if g.mass_registration < 2 {
             return bad("groups.mass_registration", "must be ≥ 2");
         }
+        if g.nominee_directorships < 2 {
+            return bad("groups.nominee_directorships", "must be ≥ 2");
+        }
         if g.flow_hub < 2 {
             return bad("groups.flow_hub", "must be ≥ 2");
         }
@@ -640,10 +644,10 @@ mod tests {
                 "window.days",
             ),
             ("\"MO\", \"MM\"", "\"MOO\", \"MM\"", "countries.tier3"),
-            ("alert_min = 0.5", "alert_min = 1.5", "scoring.alert_min"),
+            ("alert_min = 0.6", "alert_min = 1.5", "scoring.alert_min"),
             (
-                "weight = 0.75",
-                "weight = 2.0",
+                "weight = 0.7\n",
+                "weight = 2.0\n",
                 "detectors.structuring.weight",
             ),
             (
