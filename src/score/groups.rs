@@ -202,11 +202,14 @@ pub fn damp(k: usize, from: u32) -> f64 {
     }
 }
 
+/// One link of a pair: kind, the shared party (or [`NONE`]), strength.
+pub type PairLink = (LinkKind, Ix, f64);
+
 /// The strength of a pair from its links: ownership (any level) counts once at its strongest;
 /// a director or officer who is not also one of those owners adds to it; together they are
 /// capped at 1. Every other kind is summed within the kind and capped at the kind's strength
 /// (two spellings of one forwarder are not twice the evidence), then summed across kinds.
-pub fn pair_strength(p: &Policy, links: &[(LinkKind, Ix, f64)]) -> f64 {
+pub fn pair_strength(p: &Policy, links: &[PairLink]) -> f64 {
     let mut own = 0.0f64;
     let owners: Vec<Ix> = links
         .iter()
@@ -433,7 +436,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     // Features → links. A pair's strength sums its links, each kind capped at the kind's own
     // strength: two spellings of one forwarder (or two shared forwarders) are not twice the
     // evidence of one.
-    let mut per_kind: HashMap<(Ix, Ix), Vec<(LinkKind, Ix, f64)>> = HashMap::new();
+    let mut per_kind: HashMap<(Ix, Ix), Vec<PairLink>> = HashMap::new();
     for ((kind, key), f) in &features {
         let k = f.members.len();
         if k < 2 {

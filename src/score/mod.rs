@@ -294,8 +294,7 @@ impl Data {
             )?;
             let mut rows = st.query([])?;
             let mut emails: Vec<(u32, u32)> = vec![(0, 0); d.entities.len()];
-            let mut addr_cache: HashMap<(String, Option<String>), Option<(u64, String)>> =
-                HashMap::new();
+            let mut addr_cache: HashMap<(String, Option<String>), AddressKey> = HashMap::new();
             while let Some(r) = rows.next()? {
                 let rid: i64 = r.get(0)?;
                 let Some(&e) = d.index.get(&r.get::<_, i64>(1)?) else {
@@ -575,10 +574,13 @@ pub fn cc_str(c: Option<[u8; 2]>) -> String {
         .unwrap_or_default()
 }
 
+/// An address key and its normalised text, or `None` when too vague to link on.
+pub type AddressKey = Option<(u64, String)>;
+
 /// A comparable address key: resolve's address tokens minus the city's words, sorted and
 /// de-duplicated, so "Level 15, Menara Sinar, 88 Jalan Ampang" and "Lvl 15 Menara Sinar No. 88
 /// Jln Ampang" agree. Addresses with fewer than 3 tokens or no digit are too vague to link on.
-pub fn address_key(address: &str, city: Option<&str>) -> Option<(u64, String)> {
+pub fn address_key(address: &str, city: Option<&str>) -> AddressKey {
     let city: Vec<String> = city.map(normalize::address_tokens).unwrap_or_default();
     let mut t: Vec<String> = normalize::address_tokens(address)
         .into_iter()
