@@ -45,9 +45,10 @@ fn bench(c: &mut Criterion) {
     let conn = build_store(&dir, &tmp.path().join("bench.db"));
     let p = Policy::builtin("diffusion-2025").expect("policy");
     let cat = Catalog::builtin();
-    let shipments: u64 = conn
+    let shipments: i64 = conn
         .query_row("SELECT count(*) FROM shipments", [], |r| r.get(0))
         .expect("count");
+    let shipments = shipments as u64;
     let mut g = c.benchmark_group("score");
     g.sample_size(10);
     g.throughput(Throughput::Elements(shipments));
