@@ -202,13 +202,19 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
     }
 }
 
-/// Parties that tie the members together (the `via` of their control and payment links; a
-/// shared forwarder never ties anyone on its own), most links first.
+/// Parties that tie the members together as their likely beneficiary: the `via` of control,
+/// payment, end-user and re-export links (a shared notify party or forwarder is usually a
+/// broker or carrier, so it is shown in the links but not named here), most links first.
 fn linked_parties(d: &Data, g: &Groups, members: &[Ix]) -> Vec<Ix> {
     let set: HashSet<Ix> = members.iter().copied().collect();
     let mut count: BTreeMap<Ix, usize> = BTreeMap::new();
     for l in g.links_within(members) {
-        if l.kind == groups::LinkKind::Forwarder {
+        if matches!(
+            l.kind,
+            groups::LinkKind::Forwarder
+                | groups::LinkKind::Notify
+                | groups::LinkKind::PossibleMatch
+        ) {
             continue;
         }
         if l.via != NONE && !set.contains(&l.via) && (l.via as usize) < d.entities.len() {
