@@ -37,8 +37,8 @@ pub struct Context {
     group_score: HashMap<i64, f64>,
     country: HashMap<i64, String>,
     totals: HashMap<(i64, i32), f64>,
-    /// Running totals of consignees not in the store, by folded name.
-    new_totals: HashMap<(String, i32), f64>,
+    /// Running totals of consignees not in the store, by hash of the folded name.
+    new_totals: HashMap<(u64, i32), f64>,
 }
 
 impl Context {
@@ -164,7 +164,8 @@ pub fn score_log(
     let (c_hs, c_prod, c_desc) = (col("hs_code"), col("product"), col("description"));
     let (c_qty, c_val) = (col("quantity"), col("value_usd"));
     let mut rec = csv::ByteRecord::new();
-    let mut name_cache: HashMap<Vec<u8>, Option<i64>> = HashMap::new();
+    // Raw name → (entity, hash of the folded name).
+    let mut name_cache: HashMap<Vec<u8>, (Option<i64>, u64)> = HashMap::new();
     let mut text_cache: HashMap<u64, TextClass> = HashMap::new();
     let mut sum = LogSummary::default();
     let mut json_out: Option<&mut dyn Write> = None;
@@ -189,7 +190,6 @@ pub fn score_log(
         ])
         .map_err(|e| perr(0, e.to_string()))?;
     }
-    let mut buf = String::new();
     let s = |rec: &csv::ByteRecord, c: Option<usize>| -> String {
         c.and_then(|i| rec.get(i))
             .map(|b| String::from_utf8_lossy(b).trim().to_string())
@@ -216,37 +216,44 @@ pub fn score_log(
         if name_cache.len() >= CACHE_MAX {
             name_cache.clear();
         }
-        let mut lookup = |raw: &[u8]| -> Option<i64> {
+        let mut lookup = |raw: &[u8]| -> (Option<i64>, u64) {
             if let Some(v) = name_cache.get(raw) {
                 return *v;
             }
             let k = fold(&String::from_utf8_lossy(raw));
-            let v = ctx.names.get(&k).copied();
+            let v = (
+                ctx.names.get(&k).copied(),
+                xxhash_rust::xxh3::xxh3_64(k.as_bytes()),
+            );
             name_cache.insert(raw.to_vec(), v);
             v
         };
+        let bytes = |c: Option<usize>| c.and_then(|i| rec.get(i)).unwrap_or(b"");
+        let text_of = |c: Option<usize>| std::str::from_utf8(bytes(c)).unwrap_or("").trim();
         let cons_raw = rec.get(c_cons).unwrap_or(b"");
-        let consignee = lookup(cons_raw);
-        let party = |c: Option<usize>| c.and_then(|i| rec.get(i)).filter(|b| !b.is_empty());
-        let role_entities: Vec<(&str, Option<i64>, String)> = roles
-            .iter()
-            .map(|(r, cn, cc_col)| (*r, party(*cn).and_then(&mut lookup), s(&rec, *cc_col)))
-            .collect();
-        // Line TPP.
-        let (hs, prod, desc) = (s(&rec, c_hs), s(&rec, c_prod), s(&rec, c_desc));
-        let key = xxhash_rust::xxh3::xxh3_64(format!("{hs}\0{prod}\0{desc}").as_bytes());
+        let (consignee, cons_key) = lookup(cons_raw);
+        // Line TPP, the text classified once per distinct (HS, product, description).
+        let key = {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(bytes(c_hs));
+            h.update(&[0]);
+            h.update(bytes(c_prod));
+            h.update(&[0]);
+            h.update(bytes(c_desc));
+            h.digest()
+        };
         if text_cache.len() >= CACHE_MAX {
             text_cache.clear();
         }
-        let text = *text_cache
-            .entry(key)
-            .or_insert_with(|| cat.classify_text(&prod, &desc, &hs));
-        let qty: f64 = s(&rec, c_qty).parse().unwrap_or(0.0);
-        let val: f64 = s(&rec, c_val).parse().unwrap_or(0.0);
+        let text = *text_cache.entry(key).or_insert_with(|| {
+            cat.classify_text(&s(&rec, c_prod), &s(&rec, c_desc), &s(&rec, c_hs))
+        });
+        let qty: f64 = text_of(c_qty).parse().unwrap_or(0.0);
+        let val: f64 = text_of(c_val).parse().unwrap_or(0.0);
         let class = cat.classify(text, qty, val, &weights.misdeclaration);
         let (declared, suspected) = cat.tpp(class, qty);
         let tpp = declared + suspected;
-        let dest = cc(&s(&rec, c_dest)).or_else(|| cc(&s(&rec, c_cons_country)));
+        let dest = cc(text_of(c_dest)).or_else(|| cc(text_of(c_cons_country)));
         let group = consignee.map(|e| ctx.group_of.get(&e).copied().unwrap_or(e));
         let mut reasons: Vec<String> = Vec::new();
         let mut keep = 1.0f64;
@@ -264,9 +271,7 @@ pub fn score_log(
             }
             *t
         } else {
-            buf.clear();
-            buf.push_str(&fold(&String::from_utf8_lossy(cons_raw)));
-            let t = ctx.new_totals.entry((buf.clone(), window)).or_default();
+            let t = ctx.new_totals.entry((cons_key, window)).or_default();
             if counts {
                 *t += tpp;
             }
@@ -282,14 +287,21 @@ pub fn score_log(
         if matches!(class, LineClass::Suspect { .. }) {
             keep *= 1.0 - weights.misdeclaration.weight * 0.6;
             reasons.push(format!(
-                "priced like accelerators under \"{prod}\" (HS {hs})"
+                "priced like accelerators under \"{}\" (HS {})",
+                text_of(c_prod),
+                text_of(c_hs)
             ));
         }
         if tpp > 0.0 {
             let hub = dest.is_some_and(|d| p.is_hub(d));
-            for (role, e, country) in &role_entities {
-                let c =
-                    cc(country).or_else(|| e.and_then(|e| ctx.country.get(&e)).and_then(|c| cc(c)));
+            for (role, cn, cc_col) in &roles {
+                let raw = bytes(*cn);
+                if raw.is_empty() {
+                    continue;
+                }
+                let e = lookup(raw).0;
+                let c = cc(text_of(*cc_col))
+                    .or_else(|| e.and_then(|e| ctx.country.get(&e)).and_then(|c| cc(c)));
                 if hub && c.is_some_and(|c| p.tier(c) == Tier::Tier3) {
                     keep *= 1.0 - weights.transshipment.weight;
                     reasons.push(format!("hub consignee, {role} in a Tier 3 country"));
