@@ -1,6 +1,12 @@
 //! Batch scoring of shipment logs (`trawl score-log`): a new log is streamed against the stored
 //! groups, scores and totals of the last `trawl score`, never ingested.
 //!
+//! Per line the score is the noisy-or of the stored score of the consignee's beneficiary group
+//! and the line's own signals, each at its detector's weight from the profile: the group's
+//! running total over the threshold (structuring), a suspect line ([`SUSPECT_LINE`]), a hub
+//! consignee with a Tier 3 notify party / end user / payer or a Tier 3 destination
+//! (transshipment).
+//!
 //! Input: a shipments CSV (the canonical `shipments` columns; unknown columns ignored), the
 //! store, the policy and the catalog. Output, per line: a risk score, the reasons, the
 //! consignee's beneficiary group and that group's running total in the line's window against the
@@ -26,6 +32,10 @@ use super::policy::{Policy, Tier, parse_day, year_of};
 use super::{Catalog, LineClass, cc};
 use crate::error::{Error, Result};
 use crate::resolve::normalize::fold;
+
+/// The misdeclaration score of one suspect line (the detector's 0.4 + 0.2 per line for one line,
+/// see [`crate::score::patterns::misdeclaration`]).
+pub const SUSPECT_LINE: f64 = 0.6;
 
 /// Caches are cleared when they reach this many entries.
 pub const CACHE_MAX: usize = 1 << 20;
@@ -285,7 +295,7 @@ pub fn score_log(
             ));
         }
         if matches!(class, LineClass::Suspect { .. }) {
-            keep *= 1.0 - weights.misdeclaration.weight * 0.6;
+            keep *= 1.0 - weights.misdeclaration.weight * SUSPECT_LINE;
             reasons.push(format!(
                 "priced like accelerators under \"{}\" (HS {})",
                 text_of(c_prod),
