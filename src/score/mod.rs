@@ -58,6 +58,9 @@ pub const PLACEHOLDERS: &[&str] = &[
     "unknown",
 ];
 
+/// Longer names are never placeholders (the longest in [`PLACEHOLDERS`] is 19 bytes).
+pub const PLACEHOLDER_MAX_LEN: usize = 32;
+
 /// An entity, as scoring sees it.
 #[derive(Debug, Clone, Default)]
 pub struct EntityInfo {
@@ -247,11 +250,13 @@ impl Data {
                 let id: i64 = r.get(0)?;
                 let name: String = r.get(1)?;
                 let country: Option<String> = r.get(3)?;
-                let folded = normalize::fold(&name);
+                // Placeholders are short; folding every name of a million entities is not free.
+                let placeholder = name.len() <= PLACEHOLDER_MAX_LEN
+                    && PLACEHOLDERS.contains(&normalize::fold(&name).as_str());
                 d.index.insert(id, d.entities.len() as Ix);
                 d.entities.push(EntityInfo {
                     id,
-                    placeholder: PLACEHOLDERS.contains(&folded.as_str()),
+                    placeholder,
                     name,
                     kind: r.get(2)?,
                     country: country.as_deref().and_then(cc),
@@ -260,13 +265,22 @@ impl Data {
             }
         }
         // Records: entity of each.
-        let mut rec_entity: HashMap<i64, Ix> = HashMap::with_capacity(records as usize);
+        // Record ids are dense row ids: a vector indexed by id beats a hash map on millions.
+        let max_record: i64 =
+            conn.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
+        let mut rec_entity: Vec<Ix> = vec![NONE; max_record.max(0) as usize + 1];
         {
             let mut st = conn.prepare("SELECT record_id, entity_id FROM entity_records")?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 if let Some(&e) = d.index.get(&r.get::<_, i64>(1)?) {
-                    rec_entity.insert(r.get(0)?, e);
+                    let rid: i64 = r.get(0)?;
+                    if let Some(slot) = usize::try_from(rid)
+                        .ok()
+                        .and_then(|i| rec_entity.get_mut(i))
+                    {
+                        *slot = e;
+                    }
                 }
             }
         }
@@ -278,8 +292,13 @@ impl Data {
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 for c in [0, 1] {
-                    if let Some(e) = r.get::<_, Option<i64>>(c)?.and_then(|x| rec_entity.get(&x)) {
-                        receives[*e as usize] = true;
+                    if let Some(&e) = r
+                        .get::<_, Option<i64>>(c)?
+                        .and_then(|x| usize::try_from(x).ok())
+                        .and_then(|x| rec_entity.get(x))
+                        && e != NONE
+                    {
+                        receives[e as usize] = true;
                     }
                 }
             }
@@ -410,7 +429,8 @@ impl Data {
             .sort_by_key(|c| (c.kind, c.key, c.entity, c.source, c.line));
         d.contacts.dedup_by_key(|c| (c.kind, c.key, c.entity));
         let ent = |rid: Option<i64>| -> Ix {
-            rid.and_then(|r| rec_entity.get(&r).copied())
+            rid.and_then(|r| usize::try_from(r).ok())
+                .and_then(|r| rec_entity.get(r).copied())
                 .unwrap_or(NONE)
         };
         {
