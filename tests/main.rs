@@ -5,4 +5,5 @@ mod generate;
 mod graph;
 mod ingest;
 mod resolve;
+mod score;
 mod util;

@@ -8,8 +8,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod affiliates;
+mod alert;
+mod alerts;
 mod demo;
 mod entity;
+mod eval_alerts;
 mod eval_resolve;
 mod explain_match;
 mod export;
@@ -21,6 +24,8 @@ mod owners;
 mod path;
 mod quarantine;
 mod resolve;
+mod score;
+mod score_log;
 mod search;
 mod show;
 mod sources;
@@ -73,6 +78,16 @@ enum Command {
     Affiliates(affiliates::Args),
     /// Export a subgraph as GraphML, GEXF, DOT, Cytoscape.js JSON or FollowTheMoney.
     Export(export::Args),
+    /// Score the store with a policy profile: groups, detectors, risk scores, alerts.
+    Score(score::Args),
+    /// List the ranked alerts.
+    Alerts(alerts::Args),
+    /// Show an alert's evidence bundle: members, links, orders, totals, detector contributions.
+    Alert(alert::Args),
+    /// Score a new shipment log against the stored groups and policy, without ingesting it.
+    ScoreLog(score_log::Args),
+    /// Score the alerts against planted networks, beside the naive per-consignee check.
+    EvalAlerts(eval_alerts::Args),
     /// Ingest sample-data into a throwaway database and run every stage, printing what it found.
     Demo(demo::Args),
 }
@@ -101,6 +116,11 @@ pub fn run() -> anyhow::Result<u8> {
         Command::Owners(args) => owners::run(args, &mut out)?,
         Command::Affiliates(args) => affiliates::run(args, &mut out)?,
         Command::Export(args) => export::run(args, &mut out)?,
+        Command::Score(args) => score::run(args, &mut out)?,
+        Command::Alerts(args) => alerts::run(args, &mut out)?,
+        Command::Alert(args) => alert::run(args, &mut out)?,
+        Command::ScoreLog(args) => score_log::run(args, &mut out)?,
+        Command::EvalAlerts(args) => eval_alerts::run(args, &mut out)?,
         Command::Demo(args) => demo::run(args, &mut out)?,
     };
     out.flush()?;

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("001_init", include_str!("../../schema/001_init.sql")),
     ("002_resolve", include_str!("../../schema/002_resolve.sql")),
+    ("003_score", include_str!("../../schema/003_score.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,681 @@
+//! Beneficiary groups: consignees under common control.
+//!
+//! Input: [`Data`] (entities, entity-level relationships, contacts, resolved shipment lines,
+//! possible matches) and the profile's `[groups]` section. Output: [`Groups`] — the links found
+//! (each with its kind, strength and source file + line evidence) and two partitions of the
+//! *nodes* (entities that are the consignee or end user of a line carrying controlled compute):
+//! `lower`, joined by pairs whose summed link strength reaches `groups.strong`, and `upper`,
+//! which also joins pairs reaching `groups.possible` and records resolve kept as possible
+//! matches.
+//!
+//! A link comes from a *feature* several nodes share: a common owner or ultimate owner, a common
+//! director or officer, an address, phone or e-mail, the same end user / notify party / payer /
+//! forwarder on their lines, or one node re-exporting to another. A feature shared by `k` nodes
+//! adds `strength × damp(k)` to each of their pairs, with `damp(k) = 1 / (1 + ln(k / damp_from))`
+//! once `k > damp_from`; features shared by very many (mass-registration addresses, nominee
+//! directors, carriers, placeholders) make no link at all. A node that *is* the shared party (the
+//! notify party that also receives goods, a parent that owns its subsidiary) joins the feature.
+//!
+//! The function works on plain arrays so that the graph stage's output (typed edges with
+//! evidence) can feed it later: a graph edge is a feature with two members.
+//!
+//! # Complexity
+//! O(L + R·depth + C log C + Σ k²) for L lines, R relationships, C contacts and features of
+//! size k ≤ the hub caps.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::policy::Policy;
+use super::{ContactKind, Data, Ix, NONE};
+
+/// A shipment role other than consignee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    EndUser,
+    Notify,
+    Payer,
+    Forwarder,
+}
+
+/// What ties two group members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    Owner,
+    Director,
+    Officer,
+    RelatedController,
+    Address,
+    Phone,
+    Email,
+    EndUser,
+    Notify,
+    Payer,
+    Forwarder,
+    Reexport,
+    PossibleMatch,
+}
+
+impl LinkKind {
+    fn of_role(r: Role) -> LinkKind {
+        match r {
+            Role::EndUser => LinkKind::EndUser,
+            Role::Notify => LinkKind::Notify,
+            Role::Payer => LinkKind::Payer,
+            Role::Forwarder => LinkKind::Forwarder,
+        }
+    }
+
+    fn strength(self, p: &Policy) -> f64 {
+        let s = &p.groups.strength;
+        match self {
+            LinkKind::Owner => s.owner,
+            LinkKind::Director => s.director,
+            LinkKind::Officer => s.officer,
+            LinkKind::RelatedController => s.related_controller,
+            LinkKind::Address => s.address,
+            LinkKind::Phone => s.phone,
+            LinkKind::Email => s.email,
+            LinkKind::EndUser => s.end_user,
+            LinkKind::Notify => s.notify,
+            LinkKind::Payer => s.payer,
+            LinkKind::Forwarder => s.forwarder,
+            LinkKind::Reexport => s.reexport,
+            LinkKind::PossibleMatch => s.possible_match,
+        }
+    }
+
+    /// The kind's name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Owner => "owner",
+            LinkKind::Director => "director",
+            LinkKind::Officer => "officer",
+            LinkKind::RelatedController => "related_controller",
+            LinkKind::Address => "address",
+            LinkKind::Phone => "phone",
+            LinkKind::Email => "email",
+            LinkKind::EndUser => "end_user",
+            LinkKind::Notify => "notify",
+            LinkKind::Payer => "payer",
+            LinkKind::Forwarder => "forwarder",
+            LinkKind::Reexport => "reexport",
+            LinkKind::PossibleMatch => "possible_match",
+        }
+    }
+}
+
+/// Evidence: (source id, line).
+pub type At = (i64, i64);
+
+/// At most this many source lines are kept per member and feature (the bundle stays readable;
+/// the count is kept).
+pub const EVIDENCE_LINES: usize = 5;
+
+/// A link between two nodes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub a: Ix,
+    pub b: Ix,
+    pub kind: LinkKind,
+    /// The shared party (entity) when there is one.
+    pub via: Ix,
+    /// The shared value (address, phone, e-mail) when there is one.
+    pub value: String,
+    pub strength: f64,
+    /// How many nodes share the feature.
+    pub shared_by: u32,
+    pub evidence: Vec<At>,
+}
+
+/// One group.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The smallest entity id among the members.
+    pub id: i64,
+    pub members: Vec<Ix>,
+}
+
+/// The groups of a run.
+#[derive(Debug, Default)]
+pub struct Groups {
+    pub nodes: Vec<Ix>,
+    pub links: Vec<Link>,
+    /// Summed strength per pair (a < b), over lower-bound links.
+    pub pair: HashMap<(Ix, Ix), f64>,
+    pub lower: Vec<Group>,
+    pub upper: Vec<Group>,
+    pub lower_of: HashMap<Ix, usize>,
+    pub upper_of: HashMap<Ix, usize>,
+    /// Entities at a crowded address (at least `groups.crowded_address` companies).
+    pub mass_address: HashSet<Ix>,
+    /// Persons or companies directing or officering at least `nominee_directorships` companies.
+    pub nominees: HashSet<Ix>,
+    /// Indices into `links` of each node's links.
+    pub links_of: HashMap<Ix, Vec<usize>>,
+}
+
+impl Groups {
+    /// The links between members of a group, strongest pairs first.
+    pub fn links_within(&self, members: &[Ix]) -> Vec<&Link> {
+        let set: HashSet<Ix> = members.iter().copied().collect();
+        let mut idx: Vec<usize> = members
+            .iter()
+            .filter_map(|m| self.links_of.get(m))
+            .flatten()
+            .copied()
+            .filter(|&i| set.contains(&self.links[i].a) && set.contains(&self.links[i].b))
+            .collect();
+        idx.sort_unstable();
+        idx.dedup();
+        let mut v: Vec<&Link> = idx.into_iter().map(|i| &self.links[i]).collect();
+        v.sort_by(|x, y| {
+            (x.a, x.b, x.kind, x.via, &x.value).cmp(&(y.a, y.b, y.kind, y.via, &y.value))
+        });
+        v
+    }
+}
+
+#[derive(Default)]
+struct Feature {
+    members: BTreeMap<Ix, Vec<At>>,
+}
+
+fn add(f: &mut Feature, m: Ix, at: At) {
+    let v = f.members.entry(m).or_default();
+    if v.len() < EVIDENCE_LINES && !v.contains(&at) {
+        v.push(at);
+    }
+}
+
+/// Damping of a feature shared by `k` nodes.
+pub fn damp(k: usize, from: u32) -> f64 {
+    let from = f64::from(from);
+    let k = k as f64;
+    if k <= from {
+        1.0
+    } else {
+        1.0 / (1.0 + (k / from).ln())
+    }
+}
+
+/// One link of a pair: kind, the shared party (or [`NONE`]), strength.
+pub type PairLink = (LinkKind, Ix, f64);
+
+/// The strength of a pair from its links: ownership (any level) counts once at its strongest;
+/// a director or officer who is not also one of those owners adds to it; together they are
+/// capped at 1. Every other kind is summed within the kind and capped at the kind's strength
+/// (two spellings of one forwarder are not twice the evidence), then summed across kinds.
+pub fn pair_strength(p: &Policy, links: &[PairLink]) -> f64 {
+    let mut own = 0.0f64;
+    let owners: Vec<Ix> = links
+        .iter()
+        .filter(|l| l.0 == LinkKind::Owner)
+        .map(|l| l.1)
+        .collect();
+    let mut mgmt = 0.0f64;
+    let mut other: BTreeMap<LinkKind, f64> = BTreeMap::new();
+    for &(k, via, s) in links {
+        match k {
+            LinkKind::Owner => own = own.max(s),
+            LinkKind::Director | LinkKind::Officer => {
+                if !owners.contains(&via) {
+                    mgmt = mgmt.max(s);
+                }
+            }
+            _ => *other.entry(k).or_default() += s,
+        }
+    }
+    (own + mgmt).min(1.0) + other.iter().map(|(k, v)| v.min(k.strength(p))).sum::<f64>()
+}
+
+/// Builds the lower- and upper-bound groups.
+pub fn build(d: &Data, p: &Policy) -> Groups {
+    let g = &p.groups;
+    let mut out = Groups::default();
+    // Nodes: consignees and end users of lines carrying controlled compute.
+    let mut is_node = vec![false; d.entities.len()];
+    let mut relevant_lines = vec![0u32; d.entities.len()];
+    for l in d.lines.iter().filter(|l| l.relevant()) {
+        is_node[l.consignee as usize] = true;
+        relevant_lines[l.consignee as usize] += 1;
+        if l.end_user != NONE {
+            is_node[l.end_user as usize] = true;
+        }
+    }
+    out.nodes = (0..d.entities.len() as Ix)
+        .filter(|&i| is_node[i as usize])
+        .collect();
+
+    let mut features: BTreeMap<(LinkKind, u64), Feature> = BTreeMap::new();
+
+    // Shipment roles and re-exports.
+    let mut role_count: HashMap<(Ix, Role, Ix), (u32, Vec<At>)> = HashMap::new();
+    let mut role_consignees: HashMap<(Role, Ix), HashSet<Ix>> = HashMap::new();
+    for l in d.lines.iter().filter(|l| l.relevant()) {
+        for (role, x) in l.roles() {
+            if x == NONE {
+                continue;
+            }
+            let e = role_count.entry((l.consignee, role, x)).or_default();
+            e.0 += 1;
+            if e.1.len() < EVIDENCE_LINES {
+                e.1.push((l.source, l.line));
+            }
+            role_consignees
+                .entry((role, x))
+                .or_default()
+                .insert(l.consignee);
+        }
+        if l.shipper != NONE && is_node[l.shipper as usize] {
+            let f = features
+                .entry((LinkKind::Reexport, u64::from(l.shipper)))
+                .or_default();
+            add(f, l.consignee, (l.source, l.line));
+            add(f, l.shipper, (l.source, l.line));
+        }
+    }
+    let mut rc: Vec<_> = role_count.into_iter().collect();
+    rc.sort_by_key(|((c, r, x), _)| (*c, *r, *x));
+    for ((c, role, x), (n, ev)) in rc {
+        let fanout = role_consignees[&(role, x)].len();
+        if fanout > g.flow_hub as usize {
+            continue;
+        }
+        if n < g.min_role_lines.min(relevant_lines[c as usize]) {
+            continue;
+        }
+        let f = features
+            .entry((LinkKind::of_role(role), u64::from(x)))
+            .or_default();
+        for at in ev {
+            add(f, c, at);
+        }
+        if is_node[x as usize] {
+            let e = d.entity(x);
+            add(f, x, e.first);
+        }
+    }
+
+    // Controllers: owners (and ultimate owners up the chain), directors, officers.
+    let mut directs: HashMap<Ix, HashSet<Ix>> = HashMap::new();
+    let mut owners_of: HashMap<Ix, Vec<(Ix, At)>> = HashMap::new();
+    let mut controls_of: HashMap<Ix, Vec<(LinkKind, Ix, At)>> = HashMap::new();
+    for r in &d.rels {
+        let at = (r.source, r.line);
+        match r.kind.as_str() {
+            "owner" | "beneficial_owner" if r.share.is_none_or(|s| s >= g.min_owner_share) => {
+                owners_of.entry(r.to).or_default().push((r.from, at));
+            }
+            "director" => {
+                directs.entry(r.from).or_default().insert(r.to);
+                controls_of
+                    .entry(r.to)
+                    .or_default()
+                    .push((LinkKind::Director, r.from, at));
+            }
+            "officer" => {
+                directs.entry(r.from).or_default().insert(r.to);
+                controls_of
+                    .entry(r.to)
+                    .or_default()
+                    .push((LinkKind::Officer, r.from, at));
+            }
+            _ => {}
+        }
+    }
+    for (x, cos) in &directs {
+        if cos.len() >= g.nominee_directorships as usize {
+            out.nominees.insert(*x);
+        }
+    }
+    let mut controllers_of_node: HashMap<Ix, Vec<Ix>> = HashMap::new();
+    for &n in &out.nodes {
+        // Ultimate owners: every ancestor along owner edges, up to owner_depth levels.
+        let mut frontier: Vec<(Ix, Vec<At>)> = vec![(n, Vec::new())];
+        let mut seen: HashSet<Ix> = HashSet::from([n]);
+        for _ in 0..g.owner_depth {
+            let mut next = Vec::new();
+            for (x, path) in &frontier {
+                for (o, at) in owners_of.get(x).map_or(&[][..], Vec::as_slice) {
+                    if seen.insert(*o) {
+                        let mut p2 = path.clone();
+                        p2.push(*at);
+                        let f = features
+                            .entry((LinkKind::Owner, u64::from(*o)))
+                            .or_default();
+                        for a in &p2 {
+                            add(f, n, *a);
+                        }
+                        if is_node[*o as usize] {
+                            add(f, *o, d.entity(*o).first);
+                        }
+                        controllers_of_node.entry(n).or_default().push(*o);
+                        next.push((*o, p2));
+                    }
+                }
+            }
+            frontier = next;
+        }
+        for (kind, x, at) in controls_of.get(&n).map_or(&[][..], Vec::as_slice) {
+            if out.nominees.contains(x) {
+                continue;
+            }
+            let f = features.entry((*kind, u64::from(*x))).or_default();
+            add(f, n, *at);
+            if is_node[*x as usize] {
+                add(f, *x, d.entity(*x).first);
+            }
+            controllers_of_node.entry(n).or_default().push(*x);
+        }
+    }
+    // Controllers who are family or associates: link the nodes they control.
+    let mut controlled_by: HashMap<Ix, Vec<Ix>> = HashMap::new();
+    for (n, cs) in &controllers_of_node {
+        for c in cs {
+            controlled_by.entry(*c).or_default().push(*n);
+        }
+    }
+    for r in &d.rels {
+        if r.kind != "family" && r.kind != "associate" {
+            continue;
+        }
+        let (Some(a), Some(b)) = (controlled_by.get(&r.from), controlled_by.get(&r.to)) else {
+            continue;
+        };
+        let key = (u64::from(r.from.min(r.to)) << 32) | u64::from(r.from.max(r.to));
+        let f = features
+            .entry((LinkKind::RelatedController, key))
+            .or_default();
+        for &n in a.iter().chain(b) {
+            add(f, n, (r.source, r.line));
+        }
+    }
+
+    // Contacts: shared address, phone, e-mail; mass registration excluded.
+    let mut i = 0;
+    while i < d.contacts.len() {
+        let (kind, key) = (d.contacts[i].kind, d.contacts[i].key);
+        let mut j = i;
+        while j < d.contacts.len() && d.contacts[j].kind == kind && d.contacts[j].key == key {
+            j += 1;
+        }
+        let same = &d.contacts[i..j];
+        let companies = same
+            .iter()
+            .filter(|c| d.entity(c.entity).is_company())
+            .count();
+        if kind == ContactKind::Address && companies >= g.crowded_address as usize {
+            out.mass_address.extend(same.iter().map(|c| c.entity));
+        }
+        if companies < g.mass_registration as usize {
+            let lk = match kind {
+                ContactKind::Address => LinkKind::Address,
+                ContactKind::Phone => LinkKind::Phone,
+                ContactKind::Email => LinkKind::Email,
+            };
+            let members: Vec<_> = same.iter().filter(|c| is_node[c.entity as usize]).collect();
+            if members.len() >= 2 {
+                let f = features.entry((lk, key)).or_default();
+                for c in members {
+                    add(f, c.entity, (c.source, c.line));
+                }
+            }
+        }
+        i = j;
+    }
+    let contact_value: HashMap<(ContactKind, u64), &str> = d
+        .contacts
+        .iter()
+        .map(|c| ((c.kind, c.key), c.value.as_str()))
+        .collect();
+
+    // Features → links. A pair's strength sums its links, each kind capped at the kind's own
+    // strength: two spellings of one forwarder (or two shared forwarders) are not twice the
+    // evidence of one.
+    let mut per_kind: HashMap<(Ix, Ix), Vec<PairLink>> = HashMap::new();
+    for ((kind, key), f) in &features {
+        let k = f.members.len();
+        if k < 2 {
+            continue;
+        }
+        // The same end user is the rule's aggregation unit, not evidence of control: undamped.
+        let strength = if *kind == LinkKind::EndUser {
+            kind.strength(p)
+        } else {
+            kind.strength(p) * damp(k, g.damp_from)
+        };
+        if strength <= 0.0 {
+            continue;
+        }
+        let (via, value) = match kind {
+            LinkKind::Address => (
+                NONE,
+                contact_value
+                    .get(&(ContactKind::Address, *key))
+                    .copied()
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            LinkKind::Phone => (
+                NONE,
+                contact_value
+                    .get(&(ContactKind::Phone, *key))
+                    .copied()
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            LinkKind::Email => (
+                NONE,
+                contact_value
+                    .get(&(ContactKind::Email, *key))
+                    .copied()
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            LinkKind::RelatedController => (NONE, format!("{}~{}", (key >> 32) as Ix, *key as u32)),
+            _ => (*key as Ix, String::new()),
+        };
+        let m: Vec<(&Ix, &Vec<At>)> = f.members.iter().collect();
+        for x in 0..m.len() {
+            for y in x + 1..m.len() {
+                let (a, b) = (*m[x].0, *m[y].0);
+                let mut ev = m[x].1.clone();
+                ev.extend(m[y].1.iter().copied());
+                per_kind
+                    .entry((a, b))
+                    .or_default()
+                    .push((*kind, via, strength));
+                out.links.push(Link {
+                    a,
+                    b,
+                    kind: *kind,
+                    via,
+                    value: value.clone(),
+                    strength,
+                    shared_by: k as u32,
+                    evidence: ev,
+                });
+            }
+        }
+    }
+    // Each pair's strength: owner, director and officer ties count together as one "control"
+    // tie, every other kind is capped at its own strength.
+    for (pair, links) in per_kind {
+        out.pair.insert(pair, pair_strength(p, &links));
+    }
+    // Possible matches between records of two nodes: upper bound only.
+    let mut possible_pairs: Vec<(Ix, Ix)> = Vec::new();
+    for pm in &d.possible {
+        if is_node[pm.a as usize]
+            && is_node[pm.b as usize]
+            && pm.probability >= g.possible_match_min
+        {
+            let (a, b) = (pm.a.min(pm.b), pm.a.max(pm.b));
+            possible_pairs.push((a, b));
+            let st = p.groups.strength.possible_match;
+            let e = out.pair.entry((a, b)).or_default();
+            *e += st;
+            out.links.push(Link {
+                a,
+                b,
+                kind: LinkKind::PossibleMatch,
+                via: NONE,
+                value: format!(
+                    "records {} ~ {} (p = {:.2})",
+                    pm.record_a, pm.record_b, pm.probability
+                ),
+                strength: p.groups.strength.possible_match,
+                shared_by: 2,
+                evidence: vec![d.entity(pm.a).first, d.entity(pm.b).first],
+            });
+        }
+    }
+
+    for (i, l) in out.links.iter().enumerate() {
+        out.links_of.entry(l.a).or_default().push(i);
+        out.links_of.entry(l.b).or_default().push(i);
+    }
+    // Partitions.
+    let index: HashMap<Ix, u32> = out
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| (n, i as u32))
+        .collect();
+    let mut lower = crate::resolve::cluster::UnionFind::new(out.nodes.len());
+    let mut upper = crate::resolve::cluster::UnionFind::new(out.nodes.len());
+    let mut pairs: Vec<(&(Ix, Ix), &f64)> = out.pair.iter().collect();
+    pairs.sort_by_key(|(k, _)| **k);
+    for (&(a, b), &s) in pairs {
+        let (ia, ib) = (index[&a], index[&b]);
+        if s >= g.strong {
+            lower.union(ia, ib);
+            upper.union(ia, ib);
+        } else if s >= g.possible {
+            upper.union(ia, ib);
+        }
+    }
+    for (a, b) in possible_pairs {
+        upper.union(index[&a], index[&b]);
+    }
+    let (lg, lo) = partition(d, &out.nodes, &mut lower);
+    let (ug, uo) = partition(d, &out.nodes, &mut upper);
+    out.lower = lg;
+    out.lower_of = lo;
+    out.upper = ug;
+    out.upper_of = uo;
+    out
+}
+
+fn partition(
+    d: &Data,
+    nodes: &[Ix],
+    uf: &mut crate::resolve::cluster::UnionFind,
+) -> (Vec<Group>, HashMap<Ix, usize>) {
+    let mut by_root: BTreeMap<u32, Vec<Ix>> = BTreeMap::new();
+    for (i, &n) in nodes.iter().enumerate() {
+        by_root.entry(uf.find(i as u32)).or_default().push(n);
+    }
+    let mut groups: Vec<Group> = by_root
+        .into_values()
+        .map(|mut members| {
+            members.sort_by_key(|&m| d.entity(m).id);
+            Group {
+                id: d.entity(members[0]).id,
+                members,
+            }
+        })
+        .collect();
+    groups.sort_by_key(|g| g.id);
+    let mut of = HashMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        for &m in &g.members {
+            of.insert(m, gi);
+        }
+    }
+    (groups, of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::testutil::*;
+
+    #[test]
+    fn shared_payer_and_notify_group_fronts_but_a_forwarder_alone_does_not() {
+        let mut w = World::new();
+        let (a, b, c) = (
+            w.company("A", "SG"),
+            w.company("B", "MY"),
+            w.company("C", "TH"),
+        );
+        let (payer, notify, fwd) = (
+            w.company("P", "HK"),
+            w.company("N", "HK"),
+            w.company("F", "SG"),
+        );
+        for x in [a, b] {
+            for _ in 0..3 {
+                w.line(x)
+                    .payer(payer)
+                    .notify(notify)
+                    .forwarder(fwd)
+                    .h100(100.0)
+                    .push();
+            }
+        }
+        for _ in 0..3 {
+            w.line(c).forwarder(fwd).h100(100.0).push();
+        }
+        let (d, p) = w.data();
+        let g = build(&d, &p);
+        assert_eq!(g.lower_of[&a], g.lower_of[&b]);
+        assert_ne!(
+            g.lower_of[&a], g.lower_of[&c],
+            "a shared forwarder is not common control"
+        );
+    }
+
+    #[test]
+    fn nominee_director_and_mass_address_make_no_link_but_a_real_owner_does() {
+        let mut w = World::new();
+        let cos: Vec<Ix> = (0..6).map(|i| w.company(&format!("V{i}"), "SG")).collect();
+        let nominee = w.person("Nominee");
+        for &c in &cos {
+            w.rel(nominee, c, "director", None);
+            w.address(c, "160 Robinson Road #14-04 SBF Center");
+            w.line(c).h100(100.0).push();
+        }
+        let owner = w.person("Owner");
+        w.rel(owner, cos[0], "owner", Some(60.0));
+        w.rel(owner, cos[1], "owner", Some(30.0));
+        let (d, p) = w.data();
+        let g = build(&d, &p);
+        assert_eq!(
+            g.lower_of[&cos[0]], g.lower_of[&cos[1]],
+            "common owner ≥ 25 %"
+        );
+        for &c in &cos[2..] {
+            assert_ne!(g.lower_of[&cos[0]], g.lower_of[&c]);
+        }
+        assert!(g.nominees.contains(&nominee));
+        assert!(g.mass_address.contains(&cos[3]));
+    }
+
+    #[test]
+    fn upper_bound_adds_possible_matches() {
+        let mut w = World::new();
+        let (a, b) = (w.company("A", "SG"), w.company("A2", "SG"));
+        w.line(a).h100(10.0).push();
+        w.line(b).h100(10.0).push();
+        w.possible(a, b);
+        let (d, p) = w.data();
+        let g = build(&d, &p);
+        assert_ne!(g.lower_of[&a], g.lower_of[&b]);
+        assert_eq!(g.upper_of[&a], g.upper_of[&b]);
+    }
+}

@@ -1,0 +1,178 @@
+//! Structuring: a beneficiary group whose members each stay under the threshold in a window
+//! while the group's total exceeds it.
+//!
+//! Parameters: the profile's `threshold`, `window`, `aggregation`, `countries.allowance_applies_to`
+//! and `detectors.structuring.min_members`. Lines count when their destination is in a group the
+//! allowance applies to; transfers between members (the same chips again) do not.
+//!
+//! Score, per window whose group total exceeds the threshold with at least `min_members`
+//! contributing: the sum held by members individually at or under the threshold, in thresholds,
+//! capped at 1 (a member alone over it is visible to the per-consignee check and is not what
+//! *structuring* hides; what the members under it hold together is). The
+//! finding keeps the best window and lists every window over the threshold with its totals in
+//! the measure, TPP and H100-equivalents, and the upper-bound total.
+//!
+//! # Complexity
+//! O(n log n) in the group's lines.
+
+use serde_json::json;
+
+use super::{Ctx, Finding, name};
+use crate::score::Ix;
+
+/// Detects structuring in a member set.
+pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
+    let p = ctx.p;
+    if p.threshold <= 0.0 || members.len() < p.detectors.structuring.min_members as usize {
+        return None;
+    }
+    let t = p.threshold;
+    let lines = ctx.allowance_lines(members);
+    let windows = ctx.windows(members, &lines);
+    let upper_windows = members.first().and_then(|&m| ctx.upper_totals(m));
+    let mut best = 0.0f64;
+    let mut fired = Vec::new();
+    let mut used = Vec::new();
+    for w in &windows {
+        let contributing = w.members.values().filter(|&&v| v > 0.0).count();
+        if w.total <= t || contributing < p.detectors.structuring.min_members as usize {
+            continue;
+        }
+        let under: f64 = w.members.values().filter(|&&v| v <= t).sum();
+        let s = (under / t).min(1.0);
+        if s <= 0.0 {
+            continue;
+        }
+        best = best.max(s);
+        used.extend(w.lines.iter().copied());
+        let upper = upper_windows
+            .and_then(|u| u.get(&w.label))
+            .map_or(w.total, |u| u.max(w.total));
+        fired.push(json!({
+            "window": w.label,
+            "total": w.total,
+            "upper_total": upper,
+            "ratio": w.total / t,
+            "tpp": w.declared_tpp + w.suspected_tpp,
+            "declared_tpp": w.declared_tpp,
+            "suspected_tpp": w.suspected_tpp,
+            "h100e": (w.declared_tpp + w.suspected_tpp) / ctx.c.h100_tpp,
+            "members": w.members.iter().map(|(m, v)| json!({
+                "entity": ctx.d.entity(*m).id,
+                "name": ctx.d.entity(*m).name,
+                "total": v,
+                "share_of_threshold": v / t,
+                "under": *v <= t,
+            })).collect::<Vec<_>>(),
+            "lines": w.lines.len(),
+        }));
+    }
+    if fired.is_empty() {
+        return None;
+    }
+    used.sort_unstable();
+    used.dedup();
+    let top = &fired
+        .iter()
+        .max_by(|a, b| {
+            a["ratio"]
+                .as_f64()
+                .partial_cmp(&b["ratio"].as_f64())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .expect("non-empty");
+    Some(Finding {
+        detector: "structuring",
+        score: best.min(1.0),
+        summary: format!(
+            "{} members each under {} {} per {}, together {:.2}× the threshold in {} (led by {})",
+            members.len(),
+            t,
+            p.unit(),
+            p.window.describe(),
+            top["ratio"].as_f64().unwrap_or(0.0),
+            top["window"].as_str().unwrap_or(""),
+            name(ctx.d, members[0]),
+        ),
+        details: json!({
+            "threshold": t,
+            "unit": p.unit(),
+            "window": p.window.describe(),
+            "windows": fired,
+        }),
+        lines: used,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::groups;
+    use crate::score::testutil::*;
+    use crate::score::{Catalog, patterns::Ctx};
+
+    fn run(w: World, members: &[Ix]) -> Option<Finding> {
+        let (d, p) = w.data();
+        let g = groups::build(&d, &p);
+        let c = Catalog::builtin();
+        let ctx = Ctx::new(&d, &p, &c, &g);
+        detect(&ctx, members)
+    }
+
+    #[test]
+    fn fires_when_members_are_under_and_the_group_is_over() {
+        let mut w = World::new();
+        let fronts: Vec<Ix> = (0..3).map(|i| w.company(&format!("F{i}"), "SG")).collect();
+        for &f in &fronts {
+            for _ in 0..4 {
+                w.line(f).h100(300.0).push(); // 1,200 H100 each = 19.0M TPP < 26.9M
+            }
+        }
+        let f = run(w, &fronts).expect("fires");
+        assert_eq!(f.score, 1.0);
+        let win = &f.details["windows"][0];
+        assert!((win["ratio"].as_f64().unwrap() - 3.0 * 1200.0 * H100 / 26.9e6).abs() < 1e-9);
+        assert_eq!(f.lines.len(), 12);
+    }
+
+    #[test]
+    fn silent_under_the_threshold_outside_tier2_or_across_years() {
+        // Under in total.
+        let mut w = World::new();
+        let fronts: Vec<Ix> = (0..2).map(|i| w.company(&format!("F{i}"), "SG")).collect();
+        for &f in &fronts {
+            w.line(f).h100(500.0).push();
+        }
+        assert!(run(w, &fronts).is_none());
+        // Over, but to Tier 1 (no allowance applies).
+        let mut w = World::new();
+        let fronts: Vec<Ix> = (0..2).map(|i| w.company(&format!("F{i}"), "DE")).collect();
+        for &f in &fronts {
+            w.line(f).h100(1500.0).push();
+        }
+        assert!(run(w, &fronts).is_none());
+        // Over in sum, but split across two calendar years.
+        let mut w = World::new();
+        let fronts: Vec<Ix> = (0..2).map(|i| w.company(&format!("F{i}"), "MY")).collect();
+        w.line(fronts[0]).h100(1000.0).date("2024-06-01").push();
+        w.line(fronts[1]).h100(1000.0).date("2025-06-01").push();
+        assert!(run(w, &fronts).is_none());
+        // A single consignee over the threshold is the naive check's business.
+        let mut w = World::new();
+        let (a, b) = (w.company("A", "MY"), w.company("B", "MY"));
+        w.line(a).h100(2000.0).push();
+        w.line(b).h100(1.0).push();
+        let f = run(w, &[a, b]);
+        assert!(f.is_none_or(|f| f.score < 0.01));
+    }
+
+    #[test]
+    fn rolling_window_catches_a_burst_across_new_year() {
+        let mut w = World::new();
+        w.policy.window = crate::score::policy::Window::Rolling { days: 90 };
+        let fronts: Vec<Ix> = (0..2).map(|i| w.company(&format!("F{i}"), "TH")).collect();
+        w.line(fronts[0]).h100(1000.0).date("2024-12-20").push();
+        w.line(fronts[1]).h100(1000.0).date("2025-01-10").push();
+        assert!(run(w, &fronts).is_some());
+    }
+}
