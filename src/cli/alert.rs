@@ -30,6 +30,16 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         writeln!(out, "{}", serde_json::to_string_pretty(&b)?)?;
         return Ok(0);
     }
+    print_bundle(&b, args.limit, out)?;
+    Ok(0)
+}
+
+/// Prints an evidence bundle (as `trawl alert` and `trawl demo` show it), at most `limit`
+/// orders and links.
+///
+/// # Errors
+/// Writing to `out` failed.
+pub fn print_bundle(b: &Value, limit: usize, out: &mut dyn Write) -> std::io::Result<()> {
     let s = |v: &Value| {
         v.as_str()
             .map(str::to_owned)
@@ -97,7 +107,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
     let links = b["links"].as_array().cloned().unwrap_or_default();
     writeln!(out, "\nlinks ({})", links.len())?;
-    for l in links.iter().take(args.limit) {
+    for l in links.iter().take(limit) {
         let via = l["via"]["name"]
             .as_str()
             .map(|v| format!(" via {v}"))
@@ -124,16 +134,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             ev.join(", ")
         )?;
     }
-    if links.len() > args.limit {
-        writeln!(
-            out,
-            "  … {} more (--json for all)",
-            links.len() - args.limit
-        )?;
+    if links.len() > limit {
+        writeln!(out, "  … {} more (--json for all)", links.len() - limit)?;
     }
     let orders = b["orders"].as_array().cloned().unwrap_or_default();
     writeln!(out, "\norders ({})", orders.len())?;
-    for o in orders.iter().take(args.limit) {
+    for o in orders.iter().take(limit) {
         let conv = &o["conversion"];
         let how = match conv["class"].as_str() {
             Some("controlled") => format!(
@@ -167,12 +173,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             }
         )?;
     }
-    if orders.len() > args.limit {
-        writeln!(
-            out,
-            "  … {} more (--json for all)",
-            orders.len() - args.limit
-        )?;
+    if orders.len() > limit {
+        writeln!(out, "  … {} more (--json for all)", orders.len() - limit)?;
     }
-    Ok(0)
+    Ok(())
 }

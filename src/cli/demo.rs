@@ -183,6 +183,37 @@ fn run_stages(data: &Path, db: &Path, out: &mut dyn Write) -> anyhow::Result<u8>
         .into_iter()
         .collect();
     super::path::print_paths(&g, &paths, out)?;
+
+    heading(
+        out,
+        "4. score",
+        "structuring and the other red flags, under the diffusion-2025 profile",
+    )?;
+    let policy = crate::score::policy::Policy::load("diffusion-2025")?;
+    let catalog = crate::score::catalog::Catalog::builtin();
+    let s = crate::score::score_parallel(&conn, &policy, &catalog)?;
+    writeln!(
+        out,
+        "{} shipment lines ({} controlled or suspect, {} unknown); {} beneficiary groups \
+         ({} with several members); {} alert(s)\n",
+        s.shipments,
+        s.relevant_lines,
+        s.unknown_lines,
+        s.groups_lower,
+        s.multi_member_groups,
+        s.alerts
+    )?;
+    let alerts = crate::score::alert::list(&conn, Some(10))?;
+    super::alerts::print_table(&alerts, out)?;
+    if let Some(first) = alerts.first() {
+        writeln!(
+            out,
+            "\nThe top alert's evidence bundle (`trawl alert {}`):\n",
+            first.id
+        )?;
+        let bundle = crate::score::alert::get(&conn, first.id)?;
+        super::alert::print_bundle(&bundle, 12, out)?;
+    }
     Ok(0)
 }
 
