@@ -545,3 +545,40 @@ fn sample_data_ingests_cleanly() {
     }
     assert_reconciles(&env);
 }
+
+#[test]
+fn line_numbers_are_right_with_crlf_and_blank_lines() {
+    let env = Env::new();
+    let crlf = env.path("crlf.csv");
+    std::fs::write(
+        &crlf,
+        "id,kind,name,country\r\nA1,company,One,ZZ\r\nA2,company,Two,SG\r\n\r\nA3,company,\"Th\r\nree\",YY\r\nA4,company,Four,QQ\r\n",
+    )
+    .unwrap();
+    let lf = env.path("lf.csv");
+    std::fs::write(
+        &lf,
+        "id,kind,name,country\nB1,company,One,ZZ\n\n\nB2,company,Two,XX\n",
+    )
+    .unwrap();
+    ingest(&env, &[s(&crlf), s(&lf)]);
+    let q = env.ok(&["quarantine"]);
+    for want in [
+        "crlf.csv:2: unknown country 'ZZ' in country\n    A1,company,One,ZZ\n",
+        "crlf.csv:5: unknown country 'YY'",
+        "crlf.csv:7: unknown country 'QQ' in country\n    A4,company,Four,QQ\n",
+        "lf.csv:2: unknown country 'ZZ'",
+        "lf.csv:5: unknown country 'XX' in country\n    B2,company,Two,XX\n",
+    ] {
+        assert!(q.contains(want), "quarantine lacks {want:?}:\n{q}");
+    }
+    let line: i64 = env
+        .conn()
+        .query_row(
+            "SELECT line FROM records WHERE source_key = 'A2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(line, 3, "accepted rows carry the right line too");
+}

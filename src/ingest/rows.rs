@@ -260,6 +260,11 @@ fn read_csv<P>(
     let io = |e| Error::io(path, e);
     let file = File::open(path).map_err(io)?;
     let mut raw_file = File::open(path).map_err(io)?;
+    let mut ahead = ReadAhead {
+        file: File::open(path).map_err(io)?,
+        buf: Vec::new(),
+        start: 0,
+    };
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(file);
     let headers: Vec<String> = rdr
         .byte_headers()
@@ -298,6 +303,10 @@ fn read_csv<P>(
         let line = record.position().map_or(start.line(), |p| p.line());
         let begin = record.position().map_or(start.byte(), |p| p.byte());
         let end = rdr.position().byte();
+        // The csv crate places a record after the previous terminator's '\r' (CRLF files) and
+        // before any blank lines it skipped: step over those to the row's own first byte and line.
+        let (skipped, newlines) = ahead.line_breaks(begin).map_err(io)?;
+        let (line, begin) = (line + newlines, begin + skipped);
         rows += 1;
         if rows % 16_384 == 0 {
             progress_at(progress, end);
@@ -379,6 +388,44 @@ fn read_csv<P>(
     progress_at(progress, rdr.position().byte());
     out.flush();
     Ok(())
+}
+
+/// A forward-only window over the file, to look at the bytes where each record starts.
+struct ReadAhead {
+    file: File,
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`.
+    start: u64,
+}
+
+impl ReadAhead {
+    const WINDOW: usize = 1 << 16;
+
+    /// Counts the line-break bytes (`\r`, `\n`) at `at` and how many of them are `\n`.
+    /// Offsets only grow, so each part of the file is read once.
+    fn line_breaks(&mut self, at: u64) -> std::io::Result<(u64, u64)> {
+        let (mut skipped, mut newlines) = (0u64, 0u64);
+        loop {
+            let pos = at + skipped;
+            let end = self.start + self.buf.len() as u64;
+            if pos < self.start || pos >= end {
+                self.buf.resize(Self::WINDOW, 0);
+                self.file.seek(SeekFrom::Start(pos))?;
+                let n = self.file.read(&mut self.buf)?;
+                self.buf.truncate(n);
+                self.start = pos;
+                if n == 0 {
+                    return Ok((skipped, newlines));
+                }
+            }
+            match self.buf[(pos - self.start) as usize] {
+                b'\n' => newlines += 1,
+                b'\r' => {}
+                _ => return Ok((skipped, newlines)),
+            }
+            skipped += 1;
+        }
+    }
 }
 
 /// Reads bytes `begin..end` of a file as (lossy) text, for the quarantine's raw column.
