@@ -33,6 +33,7 @@ use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
 pub use detect::{Format, Sniffed, sniff};
+pub use rows::ReadAhead;
 pub use screening::{CslAddress, parse_address};
 pub use sink::RowCounts;
 

@@ -390,8 +390,10 @@ fn read_csv<P>(
     Ok(())
 }
 
-/// A forward-only window over the file, to look at the bytes where each record starts.
-struct ReadAhead {
+/// A forward-only window over a file, to look at the bytes where each CSV record starts (the
+/// csv crate places a record after the previous terminator's `\r` in CRLF files and before any
+/// blank lines it skips).
+pub struct ReadAhead {
     file: File,
     buf: Vec<u8>,
     /// File offset of `buf[0]`.
@@ -401,9 +403,24 @@ struct ReadAhead {
 impl ReadAhead {
     const WINDOW: usize = 1 << 16;
 
+    /// A window over the file at `path`.
+    ///
+    /// # Errors
+    /// The file cannot be opened.
+    pub fn open(path: &Path) -> std::io::Result<ReadAhead> {
+        Ok(ReadAhead {
+            file: File::open(path)?,
+            buf: Vec::new(),
+            start: 0,
+        })
+    }
+
     /// Counts the line-break bytes (`\r`, `\n`) at `at` and how many of them are `\n`.
     /// Offsets only grow, so each part of the file is read once.
-    fn line_breaks(&mut self, at: u64) -> std::io::Result<(u64, u64)> {
+    ///
+    /// # Errors
+    /// Reading the file failed.
+    pub fn line_breaks(&mut self, at: u64) -> std::io::Result<(u64, u64)> {
         let (mut skipped, mut newlines) = (0u64, 0u64);
         loop {
             let pos = at + skipped;

@@ -174,6 +174,7 @@ pub fn score_log(
     let (c_hs, c_prod, c_desc) = (col("hs_code"), col("product"), col("description"));
     let (c_qty, c_val) = (col("quantity"), col("value_usd"));
     let mut rec = csv::ByteRecord::new();
+    let mut ahead = crate::ingest::ReadAhead::open(path).ok();
     // Raw name → (entity, hash of the folded name).
     let mut name_cache: HashMap<Vec<u8>, (Option<i64>, u64)> = HashMap::new();
     let mut text_cache: HashMap<u64, TextClass> = HashMap::new();
@@ -212,7 +213,12 @@ pub fn score_log(
             Ok(false) => break,
             Err(e) => return Err(perr(rec.position().map_or(0, |p| p.line()), e.to_string())),
         }
-        let line = rec.position().map_or(0, |p| p.line());
+        // Step over the line breaks the csv crate counts before a record (CRLF, blank lines).
+        let line = match (rec.position(), ahead.as_mut()) {
+            (Some(p), Some(a)) => p.line() + a.line_breaks(p.byte()).map_or(0, |(_, n)| n),
+            (Some(p), None) => p.line(),
+            (None, _) => 0,
+        };
         let Some(day) = rec
             .get(c_date)
             .and_then(|b| std::str::from_utf8(b).ok())
