@@ -10,20 +10,7 @@ use crate::util::{Env, data, s, sample};
 
 /// A store with sample-data ingested and resolved.
 fn sample_env() -> Env {
-    let env = Env::new();
-    let files = [
-        "parties.csv",
-        "relationships.csv",
-        "screening.csv",
-        "entities.ftm.json",
-        "shipments.csv",
-    ]
-    .map(sample);
-    let mut args = vec!["ingest"];
-    args.extend(files.iter().map(String::as_str));
-    env.ok(&args);
-    env.ok(&["resolve"]);
-    env
+    Env::sample_resolved()
 }
 
 /// The entity of a source key (parties id, FtM id).

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{Env, data, s, sample};
+use crate::util::{Env, data, s, sample_files};
 
 /// Ingests files with --json and returns one summary object per file.
 fn ingest(env: &Env, files: &[&str]) -> Vec<Value> {
@@ -525,14 +525,7 @@ fn a_process_killed_mid_file_leaves_the_store_as_it_was() {
 #[test]
 fn sample_data_ingests_cleanly() {
     let env = Env::new();
-    let files = [
-        "parties.csv",
-        "relationships.csv",
-        "screening.csv",
-        "entities.ftm.json",
-        "shipments.csv",
-    ]
-    .map(sample);
+    let files = sample_files();
     let refs: Vec<&str> = files.iter().map(String::as_str).collect();
     let out = ingest(&env, &refs);
     for v in &out {

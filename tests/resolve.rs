@@ -7,22 +7,7 @@ use serde_json::Value;
 use crate::util::{Env, sample};
 
 fn resolved() -> Env {
-    let env = Env::new();
-    let files: Vec<String> = [
-        "parties.csv",
-        "relationships.csv",
-        "shipments.csv",
-        "screening.csv",
-        "entities.ftm.json",
-    ]
-    .iter()
-    .map(|f| sample(f))
-    .collect();
-    let mut args = vec!["ingest"];
-    args.extend(files.iter().map(String::as_str));
-    env.ok(&args);
-    env.ok(&["resolve"]);
-    env
+    Env::sample_resolved()
 }
 
 fn entity_of(env: &Env, key: &str) -> i64 {

@@ -7,19 +7,7 @@ use serde_json::Value;
 use crate::util::{Env, s, sample};
 
 fn scored_env() -> Env {
-    let env = Env::new();
-    let files = [
-        "parties.csv",
-        "relationships.csv",
-        "screening.csv",
-        "entities.ftm.json",
-        "shipments.csv",
-    ]
-    .map(sample);
-    let mut args = vec!["ingest"];
-    args.extend(files.iter().map(String::as_str));
-    env.ok(&args);
-    env.ok(&["resolve"]);
+    let env = Env::sample_resolved();
     let out = env.run(&["score"]);
     assert_eq!(
         out.status.code(),

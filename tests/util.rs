@@ -107,6 +107,32 @@ pub fn sample(name: &str) -> String {
     p.to_string_lossy().into_owned()
 }
 
+/// sample-data's input files, in the order ingest needs them (parties before the links).
+pub fn sample_files() -> Vec<String> {
+    [
+        "parties.csv",
+        "relationships.csv",
+        "screening.csv",
+        "entities.ftm.json",
+        "shipments.csv",
+    ]
+    .map(sample)
+    .to_vec()
+}
+
+impl Env {
+    /// A fresh store with sample-data ingested and resolved.
+    pub fn sample_resolved() -> Env {
+        let env = Env::new();
+        let files = sample_files();
+        let mut args = vec!["ingest"];
+        args.extend(files.iter().map(String::as_str));
+        env.ok(&args);
+        env.ok(&["resolve"]);
+        env
+    }
+}
+
 /// Path as &str for argument lists.
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
