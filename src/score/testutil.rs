@@ -189,3 +189,16 @@ impl LineBuilder<'_> {
         self.w.d.lines.push(self.l);
     }
 }
+
+/// Builds `world`'s data and groups with the built-in catalog and runs one detector on
+/// `members`: the harness every detector's unit tests share.
+pub fn run_detector(
+    world: World,
+    members: &[Ix],
+    detect: fn(&super::patterns::Ctx<'_>, &[Ix]) -> Option<super::patterns::Finding>,
+) -> Option<super::patterns::Finding> {
+    let (d, p) = world.data();
+    let g = super::groups::build(&d, &p);
+    let c = super::Catalog::builtin();
+    detect(&super::patterns::Ctx::new(&d, &p, &c, &g), members)
+}

@@ -130,14 +130,11 @@ fn role_name(r: crate::score::groups::Role) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::policy::parse_day;
     use crate::score::testutil::*;
-    use crate::score::{Catalog, groups, policy::parse_day};
 
     fn run(w: World, members: &[Ix]) -> Option<Finding> {
-        let (d, p) = w.data();
-        let g = groups::build(&d, &p);
-        let c = Catalog::builtin();
-        detect(&Ctx::new(&d, &p, &c, &g), members)
+        run_detector(w, members, detect)
     }
 
     #[test]

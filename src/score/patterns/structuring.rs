@@ -107,16 +107,10 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::groups;
     use crate::score::testutil::*;
-    use crate::score::{Catalog, patterns::Ctx};
 
     fn run(w: World, members: &[Ix]) -> Option<Finding> {
-        let (d, p) = w.data();
-        let g = groups::build(&d, &p);
-        let c = Catalog::builtin();
-        let ctx = Ctx::new(&d, &p, &c, &g);
-        detect(&ctx, members)
+        run_detector(w, members, detect)
     }
 
     #[test]

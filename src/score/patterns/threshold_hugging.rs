@@ -65,13 +65,9 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
 mod tests {
     use super::*;
     use crate::score::testutil::*;
-    use crate::score::{Catalog, groups};
 
     fn run(w: World, members: &[Ix]) -> Option<Finding> {
-        let (d, p) = w.data();
-        let g = groups::build(&d, &p);
-        let c = Catalog::builtin();
-        detect(&Ctx::new(&d, &p, &c, &g), members)
+        run_detector(w, members, detect)
     }
 
     #[test]
