@@ -12,13 +12,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can stop a trawl operation.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    /// Reading or writing a file failed. (The I/O error is part of the message rather than a
+    /// `source`, so a printed error chain does not repeat it.)
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file involved.
         path: PathBuf,
         /// The underlying I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
     /// The store (SQLite) failed.
@@ -75,7 +76,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }
