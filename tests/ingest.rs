@@ -629,7 +629,7 @@ fn garbage_rows_never_panic_and_always_reconcile() {
     for i in 0..24 {
         let mut bytes = headers[i % headers.len()].as_bytes().to_vec();
         for _ in 0..next(40) {
-            bytes.push(b'\n');
+            bytes.extend_from_slice(b"\n");
             for _ in 0..next(30) {
                 bytes.extend_from_slice(pieces[next(pieces.len())]);
             }
