@@ -74,18 +74,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             if o.ultimate { "  ultimate" } else { "" }
         )?;
         for p in &o.paths {
-            let mut s = String::new();
-            for (k, e) in p.entities.iter().enumerate() {
-                if k > 0 {
-                    s.push_str(&format!(" —{}%→ ", pct(p.shares[k - 1] * 100.0)));
-                }
-                s.push_str(&g.entity_ref(*e).name);
-            }
-            let cites: Vec<String> = p
-                .edges
-                .iter()
-                .filter_map(|e| g.graph[*e].evidence.first().map(|ev| g.cite(ev)))
-                .collect();
+            let (s, cites) = (g.chain_text(p), g.chain_cites(p));
             writeln!(
                 out,
                 "             {s}  ({}%)  [{}]",

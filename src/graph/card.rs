@@ -330,18 +330,7 @@ pub fn card(
             chains: o
                 .paths
                 .iter()
-                .map(|p| {
-                    let mut s = g.entity_ref(p.entities[0]).name;
-                    for (k, share) in p.shares.iter().enumerate() {
-                        s.push_str(&format!(
-                            " —{}%→ {}",
-                            pct(share * 100.0),
-                            g.entity_ref(p.entities[k + 1]).name
-                        ));
-                    }
-                    s.push_str(&format!(" ({}%)", pct(p.fraction * 100.0)));
-                    s
-                })
+                .map(|p| format!("{} ({}%)", g.chain_text(p), pct(p.fraction * 100.0)))
                 .collect(),
         })
         .collect();

@@ -84,6 +84,27 @@ pub struct Affiliate {
 pub const MAX_AFFILIATE_PATHS: usize = 64;
 
 impl EntityGraph {
+    /// A chain as a person reads it: "A —60%→ B —100%→ C".
+    pub fn chain_text(&self, p: &OwnershipPath) -> String {
+        let mut s = self.entity_ref(p.entities[0]).name;
+        for (k, share) in p.shares.iter().enumerate() {
+            s.push_str(&format!(
+                " —{}%→ {}",
+                super::card::pct(share * 100.0),
+                self.entity_ref(p.entities[k + 1]).name
+            ));
+        }
+        s
+    }
+
+    /// The source (file:line) of each hop of a chain: the first evidence of its edge.
+    pub fn chain_cites(&self, p: &OwnershipPath) -> Vec<String> {
+        p.edges
+            .iter()
+            .filter_map(|e| self.graph[*e].evidence.first().map(|ev| self.cite(ev)))
+            .collect()
+    }
+
     /// The direct holders of a node: (holder, fraction, edge), the larger share when both an
     /// owns and a beneficial-owner edge link the pair; sorted by holder.
     pub fn holders(&self, n: NodeIndex) -> Vec<(NodeIndex, f64, EdgeIndex)> {
