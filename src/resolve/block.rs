@@ -254,16 +254,8 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Vec<(u32, u32)>, BlockStats
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resolve::prepare::tests::raw;
     use crate::resolve::prepare::{RawRecord, prepare};
-
-    fn raw(id: i64, kind: &str, name: &str) -> RawRecord {
-        RawRecord {
-            id,
-            kind: kind.into(),
-            name: name.into(),
-            ..RawRecord::default()
-        }
-    }
 
     #[test]
     fn blocks_variants_together_and_classes_apart() {

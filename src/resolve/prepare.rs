@@ -456,10 +456,11 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn raw(id: i64, kind: &str, name: &str) -> RawRecord {
+    /// A record with only an id, a kind and a name (shared with the blocking tests).
+    pub(crate) fn raw(id: i64, kind: &str, name: &str) -> RawRecord {
         RawRecord {
             id,
             kind: kind.into(),
