@@ -22,7 +22,7 @@
 //! pairs are sorted first, components are processed independently and merged in component
 //! order, and ties are broken by record index.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use rayon::prelude::*;
 
@@ -90,8 +90,10 @@ pub struct ClusterStats {
 /// Returns for each record the smallest index in its cluster.
 ///
 /// # Complexity
-/// O(p α(n)) for union-find over p pairs; the guard costs O(k³) for a component of k ≤
-/// [`FULL_LINKAGE_MAX`] records and O(k·e) for larger ones with e blocked pairs.
+/// O(p α(n)) for union-find over p pairs. The guard scores the k²/2 pairs of a component of
+/// k ≤ [`FULL_LINKAGE_MAX`] records; its agglomeration over e links costs O(e log e) plus, per
+/// merge, the merged cluster's links re-scored (a heap with lazy deletion, not a scan of every
+/// link: a scan made large components quadratic).
 pub fn cluster<F, G>(
     n: usize,
     accepted: &[(u32, u32, f64)],
@@ -228,24 +230,30 @@ fn average_linkage(
             nbrs[k.1].insert(k.0);
         }
     }
-    loop {
-        let mut best: Option<((usize, usize), f64)> = None;
-        for (&k, &(s, c)) in &links {
+    let avg = |links: &BTreeMap<(usize, usize), (f64, u64)>, clusters: &[Vec<u32>], k| {
+        links.get(&k).map(|&(s, c): &(f64, u64)| {
             let pairs = if full {
                 (clusters[k.0].len() * clusters[k.1].len()) as f64
             } else {
                 c as f64
             };
-            let avg = s / pairs;
-            // strict ">" keeps the first (smallest) key among equal averages
-            if avg >= LINKAGE_MIN
-                && best.is_none_or(|(_, b)| avg > b)
-                && !forbidden(&clusters[k.0], &clusters[k.1], diff)
-            {
-                best = Some((k, avg));
-            }
+            s / pairs
+        })
+    };
+    // Candidate merges, best first: highest average, then the smallest key. An entry whose
+    // average no longer matches the link's current one is stale and skipped (lazy deletion), so
+    // each merge costs the neighbours it re-scores, not a scan of every link.
+    let mut heap: BinaryHeap<Candidate> = links
+        .keys()
+        .filter_map(|&k| avg(&links, &clusters, k).map(|a| Candidate(a, k)))
+        .filter(|c| c.0 >= LINKAGE_MIN)
+        .collect();
+    while let Some(Candidate(a, (x, y))) = heap.pop() {
+        if avg(&links, &clusters, (x, y)).is_none_or(|now| now.to_bits() != a.to_bits())
+            || forbidden(&clusters[x], &clusters[y], diff)
+        {
+            continue;
         }
-        let Some(((x, y), _)) = best else { break };
         // merge y into x
         let moved = std::mem::take(&mut clusters[y]);
         for &m in &moved {
@@ -271,6 +279,13 @@ fn average_linkage(
             nbrs[x].insert(other);
             nbrs[other].insert(x);
         }
+        // every link of x has a new average (its size changed, or it gained y's pairs)
+        for &other in &nbrs[x] {
+            let k = (x.min(other), x.max(other));
+            if let Some(a) = avg(&links, &clusters, k).filter(|&a| a >= LINKAGE_MIN) {
+                heap.push(Candidate(a, k));
+            }
+        }
     }
     let mut out = Vec::with_capacity(members.len());
     for ms in clusters.iter().filter(|c| !c.is_empty()) {
@@ -279,6 +294,25 @@ fn average_linkage(
     }
     out.sort_unstable();
     out
+}
+
+/// A possible merge in the guard: (average probability, cluster pair). Ordered so that the
+/// greatest is the highest average and, among equal averages, the smallest pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Candidate(f64, (usize, usize));
+
+impl Eq for Candidate {}
+
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
+}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 fn forbidden(a: &[u32], b: &[u32], diff: &[(u32, u32)]) -> bool {

@@ -43,7 +43,16 @@ pub const NF: usize = FEATURES.len();
 
 /// Level names of each feature, lowest (most against a match) first.
 pub const LEVELS: [&[&str]; NF] = [
-    &["different", "weak", "fair", "strong", "exact"],
+    &[
+        "different",
+        "weak",
+        "fair",
+        "fair-rare",
+        "strong",
+        "strong-rare",
+        "exact",
+        "exact-rare",
+    ],
     &["incompatible", "compatible", "same"],
     &["different", "same"],
     &["different", "similar", "same"],
@@ -154,8 +163,15 @@ fn may_reach_fuzzy(a: &[u8], b: &[u8]) -> bool {
 /// spelling), weighted by its inverse frequency; the sum over both sides is divided by the total
 /// weight of both sides. Symmetric by construction; order of words is irrelevant.
 pub fn soft_overlap(v: &Vocab, x: &[u32], y: &[u32]) -> f32 {
+    overlap(v, x, y, false).0
+}
+
+/// [`soft_overlap`] and, when `info` is set, the information of the agreement in bits: on each
+/// side the sum of the agreeing words' [`Vocab::info`] times their credit, and the smaller of
+/// the two sides (so the result is symmetric and a word counts only if the other side has it).
+fn overlap(v: &Vocab, x: &[u32], y: &[u32], info: bool) -> (f32, f32) {
     if x.is_empty() || y.is_empty() {
-        return 0.0;
+        return (0.0, 0.0);
     }
     // Best match of every word on each side, from one pass over the word pairs. Names longer
     // than MAX_WORDS words are compared on their first MAX_WORDS (no real name is that long;
@@ -170,37 +186,100 @@ pub fn soft_overlap(v: &Vocab, x: &[u32], y: &[u32]) -> f32 {
             by[j] = by[j].max(s);
         }
     }
-    let side = |words: &[u32], best: &[f32]| -> (f32, f32) {
-        let mut num = 0.0;
-        let mut den = 0.0;
+    let side = |words: &[u32], best: &[f32]| -> (f32, f32, f32) {
+        let (mut num, mut den, mut bits) = (0.0, 0.0, 0.0);
         for (k, &t) in words.iter().enumerate() {
             let w = v.weight[t as usize];
             num += w * best[k];
             den += w;
+            if info {
+                bits += v.info[t as usize] * best[k];
+            }
         }
-        (num, den)
+        (num, den, bits)
     };
-    let (n1, d1) = side(x, &bx);
-    let (n2, d2) = side(y, &by);
+    let (n1, d1, i1) = side(x, &bx);
+    let (n2, d2, i2) = side(y, &by);
     // two-operand sums commute exactly, so the result is symmetric bit for bit
-    (n1 + n2) / (d1 + d2)
+    ((n1 + n2) / (d1 + d2), i1.min(i2))
 }
 
-/// Name similarity of two records: the best over their spellings (primary name and aliases),
-/// and whether some pair of spellings is identical (same words, or the same letters once spaces
-/// are removed: "Hua Wei" / "Huawei").
-pub fn name_similarity(c: &Corpus, a: &Prepared, b: &Prepared) -> (f32, bool) {
-    let mut best = 0.0f32;
+/// Total information of a spelling's words in bits (see [`Vocab::info`]).
+fn name_info(v: &Vocab, x: &[u32]) -> f32 {
+    x.iter().map(|&t| v.info[t as usize]).sum()
+}
+
+/// How two records' names compare: the best over their spellings (primary name and aliases).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NameAgreement {
+    /// Weighted soft overlap in [0, 1] (1 for an exact match).
+    pub similarity: f32,
+    /// Some pair of spellings is identical: the same words, or the same letters once spaces are
+    /// removed ("Hua Wei" / "Huawei").
+    pub exact: bool,
+    /// Information of the agreeing words in bits (see [`overlap`]); among spelling pairs of equal
+    /// similarity, the largest.
+    pub info: f32,
+}
+
+/// Compares the names of two records (see [`NameAgreement`]).
+pub fn name_similarity(c: &Corpus, a: &Prepared, b: &Prepared) -> NameAgreement {
+    let mut best = NameAgreement {
+        similarity: 0.0,
+        exact: false,
+        info: 0.0,
+    };
     for na in &a.names {
         for nb in &b.names {
-            if na.compact == nb.compact {
-                return (1.0, true);
+            let next = if na.compact == nb.compact {
+                NameAgreement {
+                    similarity: 1.0,
+                    exact: true,
+                    info: name_info(&c.names, &na.tokens).min(name_info(&c.names, &nb.tokens)),
+                }
+            } else {
+                let (similarity, info) = overlap(&c.names, &na.tokens, &nb.tokens, true);
+                NameAgreement {
+                    similarity,
+                    exact: false,
+                    info,
+                }
+            };
+            // the order (exact, similarity, info) does not depend on which side is `a`
+            let key = |n: &NameAgreement| (n.exact, n.similarity, n.info);
+            if key(&next) > key(&best) {
+                best = next;
             }
-            best = best.max(soft_overlap(&c.names, &na.tokens, &nb.tokens));
         }
     }
-    (best, false)
+    best
 }
+
+/// The name level of an agreement: the similarity grade (different, weak, fair, strong, exact)
+/// and, for fair and better, whether the agreeing words are rare enough that the corpus is
+/// expected to hold less than one such agreement by chance ([`Vocab::rare_bits`]). A shared
+/// exact name like "Global Trading" is weak evidence among a million records; "Quantlane
+/// Logistics" is strong evidence; one level scale cannot say both.
+pub fn name_level(agreement: &NameAgreement, rare_bits: f32) -> u8 {
+    let grade = if agreement.exact {
+        4
+    } else {
+        graded(agreement.similarity, &NAME_LEVELS)
+    };
+    if grade < 2 {
+        grade
+    } else {
+        2 * grade - 2 + u8::from(agreement.info >= rare_bits)
+    }
+}
+
+/// The similarity grade of a name level (0 different … 4 exact), without the rarity.
+pub fn name_grade(level: u8) -> u8 {
+    if level < 2 { level } else { (level + 2) / 2 }
+}
+
+/// The name level meaning "exact, rare": the top of the scale.
+pub const NAME_EXACT_RARE: u8 = 7;
 
 /// Name levels: `strong` ≥ 0.9 (every word agrees up to a typo, or only a very common word
 /// differs), `fair` ≥ 0.75 (the informative words agree), `weak` ≥ 0.5 (about half of the name's
@@ -239,8 +318,7 @@ fn opt_eq<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> u8 {
 /// field).
 pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
     let mut l = [MISSING; NF];
-    let (sim, exact) = name_similarity(c, a, b);
-    l[0] = if exact { 4 } else { graded(sim, &NAME_LEVELS) };
+    l[0] = name_level(&name_similarity(c, a, b), c.names.rare_bits());
     l[2] = opt_eq(&a.country, &b.country);
     // Legal forms are chosen by jurisdiction: across two different countries they differ
     // anyway, and counting that disagreement again on top of the country's would count one fact
@@ -296,6 +374,21 @@ pub const PERSON_BIT: u32 = 60;
 /// Whether a pattern is of a pair of people.
 pub fn is_person(p: Pattern) -> bool {
     p >> PERSON_BIT & 1 == 1
+}
+
+/// Share of a name grade's non-matching agreements that the prior puts on its rare level (see
+/// [`Model::prior`]).
+pub const RARE_SHARE_NONMATCH: f64 = 0.1;
+
+/// A prior row over the five name grades spread over the eight name levels: fair, strong and
+/// exact each give `rare` of their mass to their rare level.
+fn split_name_row(grades: &[f64; 5], rare: f64) -> Vec<f64> {
+    let mut row = vec![grades[0], grades[1]];
+    for &g in &grades[2..] {
+        row.push(g * (1.0 - rare));
+        row.push(g * rare);
+    }
+    row
 }
 
 /// One model for organisations and one for people. They differ where it matters: two
@@ -390,9 +483,15 @@ impl Model {
     /// matches / among non-matches, how often is this level seen": e.g. a shared phone is seen in
     /// 70% of matches that both have a phone and 1% of non-matches. λ = 0.1: blocking keeps
     /// about one true pair per ten candidates in typical deduplication workloads.
+    ///
+    /// The name's fair, strong and exact grades are split by rarity (see [`name_level`]): the
+    /// prior gives matches no preference between a common and a rare agreement (half each), and
+    /// non-matches a rare agreement one time in ten — by definition less than one such
+    /// agreement is expected by chance in the whole corpus, while candidate pairs were chosen
+    /// for sharing words, so some remain. EM replaces both.
     pub fn prior() -> Model {
         let m: Vec<Vec<f64>> = vec![
-            vec![0.01, 0.04, 0.10, 0.25, 0.60],
+            split_name_row(&[0.01, 0.04, 0.10, 0.25, 0.60], 0.5),
             vec![0.05, 0.25, 0.70],
             vec![0.05, 0.95],
             vec![0.10, 0.10, 0.80],
@@ -406,7 +505,7 @@ impl Model {
             vec![0.10, 0.90],
         ];
         let u: Vec<Vec<f64>> = vec![
-            vec![0.55, 0.25, 0.12, 0.06, 0.02],
+            split_name_row(&[0.55, 0.25, 0.12, 0.06, 0.02], RARE_SHARE_NONMATCH),
             vec![0.35, 0.30, 0.35],
             vec![0.50, 0.50],
             vec![0.70, 0.05, 0.25],
@@ -431,10 +530,12 @@ impl Model {
 
     /// The prior for pairs of people: as [`Model::prior`], except that unrelated people share a
     /// name far more often (15% of non-matching candidate pairs have the exact same name: common
-    /// given and family names), so a name alone is about one bit of evidence.
+    /// given and family names), so a name alone is about one bit of evidence, rare or not.
     pub fn person_prior() -> Model {
         let mut m = Model::prior();
-        m.u[0] = vec![0.40, 0.25, 0.12, 0.08, 0.15];
+        // Rarity is not credited among people: given and family names are drawn from small
+        // pools, so "rare" by word independence ("John" × "Wilson") still collides often.
+        m.u[0] = split_name_row(&[0.40, 0.25, 0.12, 0.08, 0.15], 0.5);
         m.source = "person prior".into();
         m
     }
@@ -525,7 +626,7 @@ impl Model {
         model.source = "em".into();
         // Guard against the label switch EM can fall into: the "match" class must be the one
         // in which names agree.
-        let name_top = model.contribution(0, 4).unwrap_or(0.0);
+        let name_top = model.contribution(0, NAME_EXACT_RARE).unwrap_or(0.0);
         let name_bottom = model.contribution(0, 0).unwrap_or(0.0);
         if name_top <= name_bottom {
             let mut p = prior.clone();
@@ -630,13 +731,11 @@ mod tests {
         for a in r {
             for b in r {
                 assert_eq!(compare(&c, a, b), compare(&c, b, a));
-                let (s1, e1) = name_similarity(&c, a, b);
-                let (s2, e2) = name_similarity(&c, b, a);
-                assert!((s1 - s2).abs() < 1e-6 && e1 == e2);
+                assert_eq!(name_similarity(&c, a, b), name_similarity(&c, b, a));
             }
         }
         // cross-script: the transliteration meets the Latin spelling
-        assert_eq!(level(compare(&c, &r[6], &r[7]), 0), 4);
+        assert_eq!(name_grade(level(compare(&c, &r[6], &r[7]), 0)), 4);
     }
 
     #[test]
@@ -649,7 +748,7 @@ mod tests {
             "Zenith Marine Ltd",
         ]);
         let r = &c.records;
-        let name = |i: usize, j: usize| level(compare(&c, &r[i], &r[j]), 0);
+        let name = |i: usize, j: usize| name_grade(level(compare(&c, &r[i], &r[j]), 0));
         assert_eq!(name(0, 1), 4);
         assert!(name(0, 3) >= 2, "typo keeps the name close");
         assert!(name(0, 2) < 4);
@@ -708,7 +807,7 @@ mod tests {
     fn em_learns_from_unlabelled_pairs() {
         // 100 pairs with matching names and phones, 900 with neither
         let mut l = [MISSING; NF];
-        l[0] = 4;
+        l[0] = NAME_EXACT_RARE;
         l[6] = 1;
         l[2] = 1;
         let good = pack(&l);

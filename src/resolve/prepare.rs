@@ -114,6 +114,15 @@ pub struct Vocab {
     /// word seen once in a million records about 14. The `+ 1`s keep weights finite and positive
     /// (smoothed IDF as in most retrieval systems).
     pub weight: Vec<f32>,
+    /// Number of distinct spellings (word sequences) that contain the word. Unlike `df`, a
+    /// company named on a thousand shipments in one spelling counts once, so its own rare word
+    /// stays rare. Filled for names only.
+    pub spelling_df: Vec<u32>,
+    /// Distinct spellings seen (the denominator of `spelling_df`).
+    pub spellings: u64,
+    /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
+    /// distinct spellings: how surprising it is that a name contains it. Names only.
+    pub info: Vec<f32>,
     index: HashMap<String, u32>,
 }
 
@@ -125,6 +134,7 @@ impl Vocab {
         let i = self.strings.len() as u32;
         self.strings.push(s.to_string());
         self.df.push(0);
+        self.spelling_df.push(0);
         self.index.insert(s.to_string(), i);
         i
     }
@@ -141,6 +151,19 @@ impl Vocab {
             .iter()
             .map(|&df| (((n + 1.0) / (df as f64 + 1.0)).ln() + 1.0) as f32)
             .collect();
+        let s = self.spellings as f64;
+        self.info = self
+            .spelling_df
+            .iter()
+            .map(|&df| ((s + 1.0) / (df as f64 + 1.0)).log2() as f32)
+            .collect();
+    }
+
+    /// Bits a name agreement must carry to be `rare`: log2 of the number of distinct
+    /// spellings. An agreement on words carrying more information than that is expected to
+    /// happen by chance less than once in the whole corpus (words taken as independent).
+    pub fn rare_bits(&self) -> f32 {
+        ((self.spellings + 1) as f64).log2() as f32
     }
 }
 
@@ -356,6 +379,8 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         ..Corpus::default()
     };
     let mut seen: Vec<u32> = Vec::new();
+    let mut spellings: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let mut spelling_words: Vec<u32> = Vec::new();
     let mut records = Vec::with_capacity(raws.len());
     for (r, d) in raws.iter().zip(drafts) {
         let mut names = Vec::with_capacity(d.names.len());
@@ -367,6 +392,15 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
             let tokens: Vec<u32> = p.tokens.iter().map(|t| corpus.names.intern(t)).collect();
             seen.extend(&tokens);
             let compact = h64(&p.tokens.concat());
+            if spellings.insert(h64(&p.tokens.join(" "))) {
+                spelling_words.clear();
+                spelling_words.extend(&tokens);
+                spelling_words.sort_unstable();
+                spelling_words.dedup();
+                for &t in &spelling_words {
+                    corpus.names.spelling_df[t as usize] += 1;
+                }
+            }
             let name = Name {
                 tokens,
                 compact,
@@ -435,18 +469,21 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         });
     }
     let n = records.len();
+    corpus.names.spellings = spellings.len() as u64;
     corpus.names.finish(n);
     // Place names inside company names ("Beijing Botian", "Titan (Thailand)") are the commonest
     // optional part of a name: sources add or drop them at will. A name word that is a city of
     // the corpus or a country name weighs no more than a word found in every record (1.0). So
     // do words of one or two letters: country codes and initials ("(HK)", "(S)", "(M)") that
-    // sources add or drop the same way, and that say little about identity.
+    // sources add or drop the same way, and that say little about identity; an agreement on
+    // them carries no information towards a `rare` name level either.
     for (i, w) in corpus.names.strings.iter().enumerate() {
         let place = w.len() <= 2
             || (w.len() >= 3 && corpus.cities.get(w).is_some())
             || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some());
         if place {
             corpus.names.weight[i] = corpus.names.weight[i].min(1.0);
+            corpus.names.info[i] = 0.0;
         }
     }
     corpus.addresses.finish(n);
