@@ -92,6 +92,67 @@ fn key(tag: u64, class: u64, a: u64, b: u64) -> u64 {
     (mix(mix(mix(tag << 8 | class) ^ a) ^ b) & !(0xF << 60)) | (tag << 60)
 }
 
+/// Distinct words above this many sharing one deletion variant are a common letter pattern
+/// (see [`TYPO_MAX_BLOCK`]) and are not taken as spellings of each other.
+pub const TYPO_MAX_WORDS: usize = 25;
+
+/// The blocking spelling of every name word: the most frequent word within one edit of it
+/// (words sharing a one-letter deletion, or equal to one: symmetric deletion), or itself when
+/// none is more frequent. "kinllink" and "kinlnik" block as "kinlink", so a typo in the rarest
+/// word of a name no longer puts the record in other blocks than its correct spellings, however
+/// large those blocks are. Only for ASCII words of at least [`TYPO_MIN_LEN`] letters; not
+/// transitive (each word maps to its own most frequent neighbour). Used by blocking only;
+/// comparison sees the words as written.
+///
+/// # Complexity
+/// O(L log L) for the L letters of the vocabulary (one entry per deletion, sorted).
+pub fn canonical_words(v: &Vocab) -> Vec<u32> {
+    let mut entries: Vec<(u64, u32)> = v
+        .strings
+        .par_iter()
+        .enumerate()
+        .filter(|(_, w)| w.len() >= TYPO_MIN_LEN && w.is_ascii())
+        .flat_map_iter(|(i, w)| {
+            let mut keys = vec![h64(w)];
+            for d in 0..w.len() {
+                keys.push(h64(&format!("{}{}", &w[..d], &w[d + 1..])));
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            keys.into_iter().map(move |k| (k, i as u32))
+        })
+        .collect();
+    entries.par_sort_unstable();
+    let mut canon: Vec<u32> = (0..v.strings.len() as u32).collect();
+    let rank = |w: u32| (v.df[w as usize], std::cmp::Reverse(w));
+    for group in entries.chunk_by(|a, b| a.0 == b.0) {
+        if group.len() < 2 || group.len() > TYPO_MAX_WORDS {
+            continue;
+        }
+        let best = group
+            .iter()
+            .map(|e| e.1)
+            .max_by_key(|&w| rank(w))
+            .expect("non-empty");
+        for e in group {
+            if rank(best) > rank(canon[e.1 as usize]) {
+                canon[e.1 as usize] = best;
+            }
+        }
+    }
+    canon
+}
+
+/// The rarest words of a spelling in their blocking spelling (see [`canonical_words`]),
+/// rarest first (ties by word id, which is first-seen order).
+fn rarest_canonical(c: &Corpus, tokens: &[u32], n: usize) -> Vec<u32> {
+    let t: Vec<u32> = tokens
+        .iter()
+        .map(|&t| c.canonical.get(t as usize).copied().unwrap_or(t))
+        .collect();
+    rarest(&c.names, &t, n)
+}
+
 /// The rarest words of a spelling, rarest first (ties by word id, which is first-seen order).
 fn rarest(v: &Vocab, tokens: &[u32], n: usize) -> Vec<u32> {
     let mut t: Vec<u32> = tokens.to_vec();
@@ -105,7 +166,7 @@ fn rarest(v: &Vocab, tokens: &[u32], n: usize) -> Vec<u32> {
 pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
     let class = r.class as u64;
     for (i, name) in r.names.iter().enumerate() {
-        let rare = rarest(&c.names, &name.tokens, 2);
+        let rare = rarest_canonical(c, &name.tokens, 2);
         for &t in &rare {
             out.push(key(1, class, u64::from(t), 0));
         }
@@ -123,7 +184,7 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
             out.push(key(3, class, h64(&prefix), 0));
         }
         if i == 0 {
-            if let Some(&t) = rare.first() {
+            if let Some(&t) = rarest(&c.names, &name.tokens, 1).first() {
                 let w = &c.names.strings[t as usize];
                 if w.len() >= TYPO_MIN_LEN && w.is_ascii() {
                     out.push(key(4, class, h64(w), 0));
@@ -154,15 +215,67 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
     }
 }
 
-/// The sort key of the sorted-neighbourhood window: the primary name's words as text.
-fn name_order(c: &Corpus, r: &Prepared) -> String {
-    r.names.first().map_or_else(String::new, |n| {
-        n.tokens
+/// The orders of the sorted-neighbourhood passes (see [`sorted_passes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The primary name's words as written: neighbours share a beginning ("Pacific Log" /
+    /// "Pacific Logistics"), so truncations meet even when every key block is too large.
+    Name,
+    /// The primary name's words in their blocking spelling ([`canonical_words`]), rarest
+    /// first: neighbours share their most specific word, so "Shenzhen Hong Sheng Systems" meets
+    /// "Hong Sheng Systems (Shenzhen)" and "Kinllink Logistics" meets "Kinlink Logistics".
+    RarestFirst,
+    /// The primary name's letters without spaces: "Lex Way Express" meets "Lexway Express".
+    Compact,
+}
+
+/// A sort key of the sorted neighbourhood: the primary name's words in `order`, then the
+/// country, so that namesakes in different countries do not interleave with each other's
+/// records and push them out of the window.
+fn sort_key(c: &Corpus, r: &Prepared, order: Order) -> (String, [u8; 2]) {
+    let name = r.names.first().map_or_else(String::new, |n| {
+        let mut words: Vec<u32> = n.tokens.clone();
+        if order == Order::RarestFirst {
+            for t in &mut words {
+                *t = c.canonical.get(*t as usize).copied().unwrap_or(*t);
+            }
+            words.sort_by_key(|&t| (c.names.df[t as usize], t));
+        }
+        let sep = if order == Order::Compact { "" } else { " " };
+        words
             .iter()
             .map(|&t| c.names.strings[t as usize].as_str())
             .collect::<Vec<_>>()
-            .join(" ")
-    })
+            .join(sep)
+    });
+    (name, r.country.unwrap_or([0, 0]))
+}
+
+/// Pairs each record with the next [`WINDOW`] records of its class in each [`Order`] over the
+/// whole corpus (multi-pass sorted neighbourhood). Key blocks miss pairs whose shared words
+/// are all common (their blocks are windowed among thousands of other names, or dropped);
+/// these passes bound that loss at a cost of `3 · WINDOW` pairs per record.
+pub fn sorted_passes(c: &Corpus) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for order in [Order::Name, Order::RarestFirst, Order::Compact] {
+        let mut keyed: Vec<(super::prepare::Class, (String, [u8; 2]), u32)> = c
+            .records
+            .par_iter()
+            .enumerate()
+            .map(|(i, r)| (r.class, sort_key(c, r, order), i as u32))
+            .collect();
+        keyed.par_sort_unstable();
+        for i in 0..keyed.len() {
+            for j in i + 1..(i + 1 + WINDOW).min(keyed.len()) {
+                if keyed[j].0 != keyed[i].0 {
+                    break;
+                }
+                let (a, b) = (keyed[i].2, keyed[j].2);
+                out.push((a.min(b), a.max(b)));
+            }
+        }
+    }
+    out
 }
 
 /// Generates the candidate pairs.
@@ -229,9 +342,9 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Vec<(u32, u32)>, BlockStats
                     }
                 }
             } else if m <= cfg.skip_block {
-                let mut sorted: Vec<(String, u32)> = members
+                let mut sorted: Vec<((String, [u8; 2]), u32)> = members
                     .iter()
-                    .map(|&i| (name_order(c, &c.records[i as usize]), i))
+                    .map(|&i| (sort_key(c, &c.records[i as usize], Order::Name), i))
                     .collect();
                 sorted.sort_unstable();
                 for i in 0..m {
@@ -245,6 +358,7 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Vec<(u32, u32)>, BlockStats
         })
         .collect();
     drop(entries);
+    pairs.extend(sorted_passes(c));
     pairs.par_sort_unstable();
     pairs.dedup();
     stats.candidate_pairs = pairs.len() as u64;
@@ -297,5 +411,36 @@ mod tests {
         let (pairs, stats) = candidates(&c, &cfg);
         assert!(stats.windowed_blocks >= 1);
         assert!(pairs.len() < 300 * 299 / 2 / 4);
+    }
+
+    #[test]
+    fn typos_block_as_the_common_spelling() {
+        let mut raws: Vec<RawRecord> = (0..5)
+            .map(|i| raw(i, "company", "Kinlink Logistics Pte Ltd"))
+            .collect();
+        raws.push(raw(5, "company", "Kinllink Logistics"));
+        raws.push(raw(6, "company", "Kinlnik Logistics"));
+        raws.push(raw(7, "company", "Zenith Marine"));
+        let c = prepare(&raws);
+        let id = |w: &str| c.names.get(w).unwrap();
+        assert_eq!(c.canonical[id("kinllink") as usize], id("kinlink"));
+        assert_eq!(c.canonical[id("kinlnik") as usize], id("kinlink"));
+        assert_eq!(c.canonical[id("kinlink") as usize], id("kinlink"));
+        assert_eq!(c.canonical[id("zenith") as usize], id("zenith"));
+    }
+
+    #[test]
+    fn sorted_passes_reach_past_crowded_blocks() {
+        // every word is in hundreds of names, so every key block is windowed or dropped; the
+        // split spelling still meets the joined one in compact-letter order
+        let mut raws: Vec<RawRecord> = (0..400)
+            .map(|i| raw(i, "company", &format!("Star Trading {i}")))
+            .collect();
+        raws.push(raw(400, "company", "Starent Trading"));
+        raws.push(raw(401, "company", "Star Ent Trading"));
+        let c = prepare(&raws);
+        let pairs = sorted_passes(&c);
+        assert!(pairs.contains(&(400, 401)));
+        assert!(pairs.iter().all(|&(a, b)| a < b));
     }
 }

@@ -176,6 +176,8 @@ pub struct Corpus {
     pub cities: Vocab,
     /// Number of shipment mentions (kind `unknown`) inferred to be people.
     pub inferred_people: usize,
+    /// The blocking spelling of each name word (see [`super::block::canonical_words`]).
+    pub canonical: Vec<u32>,
 }
 
 /// A stable 64-bit hash (SipHash with fixed keys): the same on every run and platform.
@@ -488,6 +490,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     }
     corpus.addresses.finish(n);
     corpus.cities.finish(n);
+    corpus.canonical = super::block::canonical_words(&corpus.names);
     corpus.records = records;
     corpus
 }
