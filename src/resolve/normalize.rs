@@ -429,9 +429,15 @@ impl LegalForm {
             .map(|(c, _, _)| LegalForm(c))
     }
 
-    /// Compares two forms: 2 the same form, 1 compatible (share a family), 0 incompatible.
+    /// Compares two forms: 2 the same form (or [equivalent](EQUIVALENT_FORMS)), 1 compatible
+    /// (share a family), 0 incompatible.
     pub fn agreement(self, other: LegalForm) -> u8 {
-        if self == other {
+        let equivalent = || {
+            EQUIVALENT_FORMS
+                .iter()
+                .any(|set| set.contains(&self.0) && set.contains(&other.0))
+        };
+        if self == other || equivalent() {
             2
         } else if self.families() & other.families() != 0 {
             1
@@ -440,6 +446,15 @@ impl LegalForm {
         }
     }
 }
+
+/// Canonical forms that are one legal form written two ways, so they agree as `same`:
+/// "Limited", "Company Limited" and 有限公司 (youxian gongsi, officially translated "Co., Ltd.")
+/// all denote a company limited by shares — in Hong Kong or the UK "Company" is part of the name,
+/// not of the form; "Pte" and "Pvt" both abbreviate "Private" (Singapore, India).
+pub const EQUIVALENT_FORMS: &[&[&str]] = &[
+    &["ltd", "co ltd", "youxian gongsi"],
+    &["pte ltd", "pvt ltd"],
+];
 
 /// Number of distinct legal-form spellings recognised (for docs and tests).
 pub fn legal_form_spellings() -> usize {
@@ -522,6 +537,23 @@ const BUSINESS_WORDS: &[(&str, &str)] = &[
     ("laboratorie", "laboratory"),
     ("logistik", "logistic"),
 ];
+
+/// Business acronyms that stand for several words of a name, expanded so that "Novaia SCM" meets
+/// "Novaia Supply Chain" word for word. Only acronyms whose expansion is unambiguous inside a
+/// company name; "SCM" expands to the two words that names share ("Supply Chain [Management]").
+const ACRONYMS: &[(&str, &[&str])] = &[
+    ("scm", &["supply", "chain"]),
+    ("it", &["information", "technology"]),
+    ("ict", &["information", "communication", "technology"]),
+];
+
+/// The words a name token stands for: its acronym expansion, or the token itself.
+fn expand(t: &str) -> Vec<String> {
+    ACRONYMS.iter().find(|(a, _)| *a == t).map_or_else(
+        || vec![t.to_string()],
+        |(_, e)| e.iter().map(|w| (*w).to_string()).collect(),
+    )
+}
 
 /// Reduces a folded word to the spelling shared by its variants: plural endings go ("ies" → "y",
 /// trailing "s" of words of five letters or more unless "ss"/"us"/"is"), then the business-word
@@ -616,7 +648,8 @@ pub fn split_name(raw: &str) -> NameParts {
     let mut out: Vec<String> = toks
         .iter()
         .filter(|t| !STOP.contains(&t.as_str()))
-        .map(|t| canonical_word(t))
+        .flat_map(|t| expand(t))
+        .map(|t| canonical_word(&t))
         .collect();
     if out.is_empty() {
         out = toks;
@@ -1007,6 +1040,65 @@ mod tests {
         assert!(LEGAL_FORMS.len() >= 30);
         // A name that is only a legal-form word keeps it as its name.
         assert_eq!(split_name("Limited").tokens, ["limited"]);
+    }
+
+    #[test]
+    fn legal_form_agreement() {
+        let form = |s: &str| split_name(s).legal_form.unwrap();
+        let same = |a: &str, b: &str| form(a).agreement(form(b));
+        assert_eq!(
+            same(
+                "深圳市天龙网络有限公司",
+                "Shenzhen Tianlong Networks Co., Ltd."
+            ),
+            2
+        );
+        assert_eq!(
+            same(
+                "Falcon Electronics Limited",
+                "Falcon Electronics Co., Limited"
+            ),
+            2
+        );
+        assert_eq!(same("Noenet Private Limited", "Noenet Pte. Ltd."), 2);
+        assert_eq!(
+            same("Apex Pte Ltd", "Apex Limited"),
+            1,
+            "a family, not one form"
+        );
+        assert_eq!(same("Apex Inc", "Apex GmbH"), 0);
+        for a in [
+            "Apex Ltd",
+            "Apex Co Ltd",
+            "Apex Pte Ltd",
+            "Apex LLC",
+            "Apex AG",
+        ] {
+            for b in [
+                "Apex Ltd",
+                "Apex Co Ltd",
+                "Apex Pte Ltd",
+                "Apex LLC",
+                "Apex AG",
+            ] {
+                assert_eq!(same(a, b), same(b, a), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn acronyms_expand() {
+        assert_eq!(
+            split_name("Novaia SCM Limited").tokens,
+            split_name("Novaia Supply Chain Ltd").tokens
+        );
+        assert_eq!(
+            split_name("Apex IT Solutions").tokens,
+            ["apex", "information", "technology", "solution"]
+        );
+        // expansion is idempotent: the expanded words expand to themselves
+        let once = split_name("Novaia SCM").tokens.join(" ");
+        assert_eq!(split_name(&once).tokens.join(" "), once);
     }
 
     #[test]
