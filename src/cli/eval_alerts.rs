@@ -16,7 +16,8 @@ pub struct Args {
     #[arg(long)]
     truth: PathBuf,
     /// Record truth (`id,cluster`: truth/records.csv or sample-data/truth.csv) to map registry
-    /// ids and shipment mentions to clusters. Without it registry ids are taken as clusters.
+    /// ids and shipment mentions to clusters. Without it, a records.csv or truth.csv beside the
+    /// truth file is used (and named); failing that, registry ids are taken as clusters.
     #[arg(long)]
     records: Option<PathBuf>,
     /// The policy profile the naive check applies (as for `trawl score`).
@@ -30,12 +31,29 @@ pub struct Args {
 pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let policy = Policy::load(&args.policy)?;
     let conn = crate::store::open(&args.db.db)?;
+    let records = args.records.clone().or_else(|| {
+        let dir = args.truth.parent()?;
+        ["records.csv", "truth.csv"]
+            .iter()
+            .map(|f| dir.join(f))
+            .find(|p| p.is_file())
+    });
+    if args.records.is_none()
+        && !args.json
+        && let Some(p) = &records
+    {
+        writeln!(
+            out,
+            "record truth   {} (found beside the truth file)",
+            p.display()
+        )?;
+    }
     let r = evaluate::evaluate(
         &conn,
         &policy,
         &Catalog::builtin(),
         &args.truth,
-        args.records.as_deref(),
+        records.as_deref(),
     )?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string(&r)?)?;
