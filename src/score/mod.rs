@@ -258,6 +258,7 @@ impl Data {
                 let name: String = r.get(1)?;
                 // Placeholders are short; folding every name of a million entities is not free.
                 let placeholder = name.len() <= PLACEHOLDER_MAX_LEN
+                    && may_be_placeholder(&name)
                     && PLACEHOLDERS.contains(&normalize::fold(&name).as_str());
                 let ix = d.entities.len() as Ix;
                 d.index.insert(id, ix);
@@ -588,8 +589,29 @@ impl Data {
     }
 }
 
+/// A quick test before folding a name to compare it with [`PLACEHOLDERS`]: an ASCII name folds
+/// to its letters and digits in lower case, `&` read as "and", everything else a space, so its
+/// folded form can only be a placeholder if that sequence, spaces left out, is one. Other names
+/// may be.
+fn may_be_placeholder(name: &str) -> bool {
+    if !name.is_ascii() {
+        return true;
+    }
+    let mut letters = Vec::with_capacity(name.len() + 8);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() {
+            letters.push(b.to_ascii_lowercase());
+        } else if b == b'&' {
+            letters.extend_from_slice(b"and");
+        }
+    }
+    PLACEHOLDERS
+        .iter()
+        .any(|p| p.bytes().filter(|&b| b != b' ').eq(letters.iter().copied()))
+}
+
 /// A text column borrowed from the row (no copy); `None` for NULL.
-fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+pub(crate) fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
     r.get_ref(i)?.as_str_or_null().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
     })
@@ -715,4 +737,55 @@ pub fn run(conn: &Connection, p: &Policy, cat: &Catalog, opts: Options) -> Resul
     let mut s = out.summary(p);
     s.seconds = t0.elapsed().as_secs_f64();
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_prefilter_never_rejects_what_folds_to_a_placeholder() {
+        for name in [
+            "SAME AS CONSIGNEE",
+            "Same-as-Consignee.",
+            "N/A",
+            "n.a.",
+            "TO ORDER",
+            "To the order of",
+            "T.B.D.",
+            "same  as above",
+            "Nil",
+        ] {
+            assert!(may_be_placeholder(name), "{name}");
+            assert!(PLACEHOLDERS.contains(&normalize::fold(name).as_str()), "{name}");
+        }
+        for name in ["Apex Tech Pte Ltd", "SAME AS CONSIGNEE 2", "Nill", "N&A", "Nanjing"] {
+            assert!(!may_be_placeholder(name), "{name}");
+        }
+        // Non-ASCII names go to the fold.
+        assert!(may_be_placeholder("ＮＯＮＥ"));
+        assert!(PLACEHOLDERS.contains(&normalize::fold("ＮＯＮＥ").as_str()));
+    }
+
+    #[test]
+    fn address_cache_keys_differ_for_different_pairs() {
+        let key = |a: &str, c: Option<&str>| {
+            let mut b = String::from("stale");
+            address_cache_key(&mut b, a, c);
+            b
+        };
+        assert_eq!(key("1 Main St", Some("X")), key("1 Main St", Some("X")));
+        assert_ne!(key("1 Main St", None), key("1 Main St", Some("")));
+        assert_ne!(key("a|b", Some("c")), key("a", Some("b|c")));
+    }
+
+    #[test]
+    fn dense_lookup_handles_missing_and_out_of_range_ids() {
+        let v = vec![NONE, 0, 1];
+        assert_eq!(dense(&v, Some(2)), 1);
+        assert_eq!(dense(&v, Some(0)), NONE);
+        assert_eq!(dense(&v, Some(9)), NONE);
+        assert_eq!(dense(&v, Some(-1)), NONE);
+        assert_eq!(dense(&v, None), NONE);
+    }
 }
