@@ -8,7 +8,8 @@
 //! conversion, the threshold and window, the lower/upper totals and each detector's weight,
 //! score and contribution.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use crate::score::fast::HashSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -263,7 +264,8 @@ type OrderText = (
 /// The orders of an alert's group — its own lines (a fan-in finding's lines of other consignees
 /// stay in its details), by line index — with their text read from the store.
 fn orders(conn: &Connection, ctx: &Ctx<'_>, a: &Alert) -> Result<Vec<(usize, OrderText)>> {
-    let order_lines: BTreeSet<usize> = ctx.lines_of(&ctx.g.lower[a.group].members)
+    let order_lines: BTreeSet<usize> = ctx
+        .lines_of(&ctx.g.lower[a.group].members)
         .into_iter()
         .collect();
     let mut st = conn.prepare_cached(
@@ -470,7 +472,7 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
             }
         }
         // A spelling seen before folds to a name already taken (the first record keeps it).
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::default();
         let mut rs = tx.prepare(
             "SELECT r.name, er.entity_id FROM records r JOIN entity_records er ON er.record_id = r.id
              ORDER BY r.id",

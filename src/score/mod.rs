@@ -19,6 +19,7 @@
 pub mod alert;
 pub mod catalog;
 pub mod evaluate;
+pub mod fast;
 pub mod groups;
 pub mod patterns;
 pub mod policy;
@@ -26,14 +27,13 @@ pub mod stream;
 #[cfg(test)]
 mod testutil;
 
-use std::collections::HashMap;
-
 use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::resolve::normalize;
 pub use catalog::{Catalog, LineClass};
+use fast::HashMap;
 pub use policy::Policy;
 
 /// Dense index of an entity in [`Data::entities`].
@@ -326,7 +326,7 @@ impl Data {
             let mut emails: Vec<(u32, u32)> = vec![(0, 0); d.entities.len()];
             // Keyed by `address_cache_key`; bounded so that a store of unique addresses does
             // not hold them all twice.
-            let mut addr_cache: HashMap<String, AddressKey> = HashMap::new();
+            let mut addr_cache: HashMap<String, AddressKey> = HashMap::default();
             let mut ck = String::new();
             while let Some(r) = rows.next()? {
                 let rid: i64 = r.get(0)?;
@@ -489,7 +489,7 @@ impl Data {
             }
         }
         {
-            let mut cache: HashMap<u64, catalog::TextClass> = HashMap::new();
+            let mut cache: HashMap<u64, catalog::TextClass> = HashMap::default();
             let mut st = conn.prepare(
                 "SELECT id, source_id, line, date, consignee_record, shipper_record, notify_record,
                         end_user_record, forwarder_record, payer_record, destination_country,
@@ -757,9 +757,18 @@ mod tests {
             "Nil",
         ] {
             assert!(may_be_placeholder(name), "{name}");
-            assert!(PLACEHOLDERS.contains(&normalize::fold(name).as_str()), "{name}");
+            assert!(
+                PLACEHOLDERS.contains(&normalize::fold(name).as_str()),
+                "{name}"
+            );
         }
-        for name in ["Apex Tech Pte Ltd", "SAME AS CONSIGNEE 2", "Nill", "N&A", "Nanjing"] {
+        for name in [
+            "Apex Tech Pte Ltd",
+            "SAME AS CONSIGNEE 2",
+            "Nill",
+            "N&A",
+            "Nanjing",
+        ] {
             assert!(!may_be_placeholder(name), "{name}");
         }
         // Non-ASCII names go to the fold.

@@ -11,7 +11,8 @@ pub mod structuring;
 pub mod threshold_hugging;
 pub mod transshipment;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::score::fast::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -266,10 +267,10 @@ impl<'a> Ctx<'a> {
 impl Indexes {
     /// Builds the indexes of a run. O(L + R) time and memory.
     pub fn new(d: &Data, p: &Policy, g: &Groups) -> Indexes {
-        let mut by_consignee: HashMap<Ix, Vec<usize>> = HashMap::new();
-        let mut by_end_user: HashMap<Ix, Vec<usize>> = HashMap::new();
-        let mut first_seen: HashMap<Ix, i32> = HashMap::new();
-        let mut by_party: HashMap<Ix, Vec<usize>> = HashMap::new();
+        let mut by_consignee: HashMap<Ix, Vec<usize>> = HashMap::default();
+        let mut by_end_user: HashMap<Ix, Vec<usize>> = HashMap::default();
+        let mut first_seen: HashMap<Ix, i32> = HashMap::default();
+        let mut by_party: HashMap<Ix, Vec<usize>> = HashMap::default();
         for (i, l) in d.lines.iter().enumerate().filter(|(_, l)| l.relevant()) {
             let mut seen = [NONE; 4];
             for (k, (_, x)) in l.roles().into_iter().enumerate() {
@@ -295,7 +296,7 @@ impl Indexes {
             .into_iter()
             .filter_map(|&x| fan_in::per_party(d, p, x, &by_party[&x]).map(|f| (x, f)))
             .collect();
-        let mut listed_owners: HashMap<Ix, BTreeMap<Ix, f64>> = HashMap::new();
+        let mut listed_owners: HashMap<Ix, BTreeMap<Ix, f64>> = HashMap::default();
         for r in &d.rels {
             if matches!(r.kind.as_str(), "owner" | "beneficial_owner")
                 && d.entity(r.from).listed.is_some()
