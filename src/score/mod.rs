@@ -754,7 +754,7 @@ mod tests {
             "n.a.",
             "TO ORDER",
             "To the order of",
-            "T.B.D.",
+            "TBD",
             "same  as above",
             "Nil",
         ] {
