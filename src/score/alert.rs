@@ -8,7 +8,8 @@
 //! conversion, the threshold and window, the lower/upper totals and each detector's weight,
 //! score and contribution.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use crate::score::fast::HashSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -16,7 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::groups::{self, Groups, Link};
-use super::patterns::{self, Ctx, Finding};
+use super::patterns::{self, Ctx, Finding, Indexes};
 use super::policy::Policy;
 use super::{Catalog, Data, Ix, LineClass, NONE, Options, ScoreSummary, cc_str};
 use crate::error::{Error, Result};
@@ -57,6 +58,10 @@ pub struct Outcome {
     /// Per node entity: (entity index, own score, own findings' scores).
     pub entity_scores: Vec<(Ix, f64, BTreeMap<&'static str, f64>)>,
     pub alerts: Vec<Alert>,
+    /// The detectors' indexes, kept for the bundles [`store`] builds.
+    pub indexes: Indexes,
+    /// How the run was computed ([`store`] builds bundles in parallel when this run was).
+    pub opts: Options,
 }
 
 impl Outcome {
@@ -122,8 +127,9 @@ fn totals(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<(String, f64, f64)> {
 /// Scores every group and entity and ranks the alerts.
 pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
     let groups = groups::build(&data, p);
-    let (results, entity_scores) = {
-        let ctx = Ctx::new(&data, p, c, &groups);
+    let (results, entity_scores, indexes) = {
+        let indexes = Indexes::new(&data, p, &groups);
+        let ctx = Ctx::with(&data, p, c, &groups, &indexes);
         let n = groups.lower.len();
         let results: Vec<GroupResult> = if opts.parallel {
             (0..n)
@@ -148,7 +154,7 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
         } else {
             groups.nodes.iter().map(|&m| entity(m)).collect()
         };
-        (results, entity_scores)
+        (results, entity_scores, indexes)
     };
     let mut alerts: Vec<Alert> = results
         .iter()
@@ -199,6 +205,8 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
         results,
         entity_scores,
         alerts,
+        indexes,
+        opts,
     }
 }
 
@@ -253,8 +261,30 @@ type OrderText = (
     Option<String>,
 );
 
-/// Builds an alert's evidence bundle (orders are read from the store for their text).
-fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<Value> {
+/// The orders of an alert's group — its own lines (a fan-in finding's lines of other consignees
+/// stay in its details), by line index — with their text read from the store.
+fn orders(conn: &Connection, ctx: &Ctx<'_>, a: &Alert) -> Result<Vec<(usize, OrderText)>> {
+    let order_lines: BTreeSet<usize> = ctx
+        .lines_of(&ctx.g.lower[a.group].members)
+        .into_iter()
+        .collect();
+    let mut st = conn.prepare_cached(
+        "SELECT shipment_key, date, order_ref, product, hs_code FROM shipments WHERE id = ?1",
+    )?;
+    let mut orders = Vec::with_capacity(order_lines.len());
+    for i in order_lines {
+        let row: Option<OrderText> = st
+            .query_row([ctx.d.lines[i].id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?;
+        orders.push((i, row.unwrap_or_default()));
+    }
+    Ok(orders)
+}
+
+/// Builds an alert's evidence bundle from its [`orders`].
+fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, OrderText)>) -> Value {
     let (p, c) = (ctx.p, ctx.c);
     let d = &out.data;
     let g = &out.groups;
@@ -265,21 +295,10 @@ fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<
         .get(&members[0])
         .map(|&u| g.upper[u].members.clone())
         .unwrap_or_default();
-    // The group's own lines (a fan-in finding's lines of other consignees stay in its details).
-    let order_lines: BTreeSet<usize> = ctx.lines_of(members).into_iter().collect();
     let counted: HashSet<usize> = ctx.allowance_lines(members).into_iter().collect();
-    let mut st = conn.prepare_cached(
-        "SELECT shipment_key, date, order_ref, product, hs_code FROM shipments WHERE id = ?1",
-    )?;
-    let mut orders = Vec::new();
-    for &i in &order_lines {
+    let mut orders = Vec::with_capacity(order_text.len());
+    for (i, (key, date, order_ref, product, hs)) in order_text {
         let l = &d.lines[i];
-        let row: Option<OrderText> = st
-            .query_row([l.id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .optional()?;
-        let (key, date, order_ref, product, hs) = row.unwrap_or_default();
         let conversion = match l.class {
             LineClass::Controlled { chip, per_unit } => json!({
                 "class": "controlled", "chip": c.chip_name(chip), "tpp_per_accelerator": c.chips[chip as usize].tpp,
@@ -365,7 +384,7 @@ fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<
             })
         })
         .collect();
-    Ok(json!({
+    let mut b = json!({
         "alert": a.id,
         "score": a.score,
         "title": a.title,
@@ -379,13 +398,17 @@ fn bundle(conn: &Connection, ctx: &Ctx<'_>, out: &Outcome, a: &Alert) -> Result<
             "lower_ratio": if p.threshold > 0.0 { lo / p.threshold } else { 0.0 },
             "upper_ratio": if p.threshold > 0.0 { up / p.threshold } else { 0.0 },
         })).collect::<Vec<_>>(),
-        "members": ms,
-        "links": links,
-        "upper_bound_links": upper_links,
         "upper_bound_links_total": upper_links_total,
-        "detectors": detectors,
-        "orders": orders,
-    }))
+    });
+    // The large arrays are moved in (`json!` would copy them).
+    if let Value::Object(m) = &mut b {
+        m.insert("members".into(), Value::Array(ms));
+        m.insert("links".into(), Value::Array(links));
+        m.insert("upper_bound_links".into(), Value::Array(upper_links));
+        m.insert("detectors".into(), Value::Array(detectors));
+        m.insert("orders".into(), Value::Array(orders));
+    }
+    b
 }
 
 /// Writes a run's groups, scores, totals, names and alerts (replacing the previous run's).
@@ -440,7 +463,16 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
              SELECT ?1, ?2",
         )?;
         let mut names: BTreeMap<String, i64> = BTreeMap::new();
-        let node_ids: HashSet<i64> = g.nodes.iter().map(|&n| d.entity(n).id).collect();
+        // Entity ids are dense row ids: a flag per id.
+        let max_id = d.entities.iter().map(|e| e.id).max().unwrap_or(0);
+        let mut is_node = vec![false; usize::try_from(max_id).unwrap_or(0) + 1];
+        for &n in &g.nodes {
+            if let Ok(i) = usize::try_from(d.entity(n).id) {
+                is_node[i] = true;
+            }
+        }
+        // A spelling seen before folds to a name already taken (the first record keeps it).
+        let mut seen: HashSet<String> = HashSet::default();
         let mut rs = tx.prepare(
             "SELECT r.name, er.entity_id FROM records r JOIN entity_records er ON er.record_id = r.id
              ORDER BY r.id",
@@ -448,11 +480,15 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
         let mut rows = rs.query([])?;
         while let Some(row) = rows.next()? {
             let e: i64 = row.get(1)?;
-            if !node_ids.contains(&e) {
+            if !usize::try_from(e).is_ok_and(|i| is_node.get(i).copied().unwrap_or(false)) {
                 continue;
             }
-            let name: String = row.get(0)?;
-            let k = crate::resolve::normalize::fold(&name);
+            let name = super::text(row, 0)?.unwrap_or_default();
+            if seen.contains(name) {
+                continue;
+            }
+            seen.insert(name.to_string());
+            let k = crate::resolve::normalize::fold(name);
             if !k.is_empty() {
                 names.entry(k).or_insert(e);
             }
@@ -468,9 +504,23 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
         let mut mem = tx.prepare_cached(
             "INSERT OR IGNORE INTO alert_members (alert_id, entity_id, role) VALUES (?1, ?2, ?3)",
         )?;
-        let ctx = Ctx::new(d, p, c, g);
-        for a in &out.alerts {
-            let b = bundle(&tx, &ctx, out, a)?;
+        let ctx = Ctx::with(d, p, c, g, &out.indexes);
+        // Order text is read first; the bundles (the bulk of the work) are then built and
+        // serialised independently, in parallel when the run was, and collected in alert order.
+        let texts = out
+            .alerts
+            .iter()
+            .map(|a| orders(&tx, &ctx, a))
+            .collect::<Result<Vec<_>>>()?;
+        let build = |(a, t): (&Alert, Vec<(usize, OrderText)>)| {
+            serde_json::to_string(&bundle(&ctx, out, a, t)).unwrap_or_default()
+        };
+        let bundles: Vec<String> = if out.opts.parallel {
+            out.alerts.par_iter().zip(texts).map(build).collect()
+        } else {
+            out.alerts.iter().zip(texts).map(build).collect()
+        };
+        for (a, b) in out.alerts.iter().zip(bundles) {
             ins.execute(params![
                 a.id,
                 a.group_id,
@@ -482,7 +532,7 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
                 p.threshold,
                 a.window,
                 a.detectors.join(","),
-                serde_json::to_string(&b).unwrap_or_default()
+                b
             ])?;
             for m in &a.members {
                 mem.execute(params![a.id, m, "member"])?;

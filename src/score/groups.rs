@@ -23,7 +23,8 @@
 //! O(L + R·depth + C log C + Σ k²) for L lines, R relationships, C contacts and features of
 //! size k ≤ the hub caps.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::score::fast::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -253,8 +254,8 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     let mut features: BTreeMap<(LinkKind, u64), Feature> = BTreeMap::new();
 
     // Shipment roles and re-exports.
-    let mut role_count: HashMap<(Ix, Role, Ix), (u32, Vec<At>)> = HashMap::new();
-    let mut role_consignees: HashMap<(Role, Ix), HashSet<Ix>> = HashMap::new();
+    let mut role_count: HashMap<(Ix, Role, Ix), (u32, Vec<At>)> = HashMap::default();
+    let mut role_consignees: HashMap<(Role, Ix), HashSet<Ix>> = HashMap::default();
     for l in d.lines.iter().filter(|l| l.relevant()) {
         for (role, x) in l.roles() {
             if x == NONE {
@@ -301,9 +302,9 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     }
 
     // Controllers: owners (and ultimate owners up the chain), directors, officers.
-    let mut directs: HashMap<Ix, HashSet<Ix>> = HashMap::new();
-    let mut owners_of: HashMap<Ix, Vec<(Ix, At)>> = HashMap::new();
-    let mut controls_of: HashMap<Ix, Vec<(LinkKind, Ix, At)>> = HashMap::new();
+    let mut directs: HashMap<Ix, HashSet<Ix>> = HashMap::default();
+    let mut owners_of: HashMap<Ix, Vec<(Ix, At)>> = HashMap::default();
+    let mut controls_of: HashMap<Ix, Vec<(LinkKind, Ix, At)>> = HashMap::default();
     for r in &d.rels {
         let at = (r.source, r.line);
         match r.kind.as_str() {
@@ -332,11 +333,11 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
             out.nominees.insert(*x);
         }
     }
-    let mut controllers_of_node: HashMap<Ix, Vec<Ix>> = HashMap::new();
+    let mut controllers_of_node: HashMap<Ix, Vec<Ix>> = HashMap::default();
     for &n in &out.nodes {
         // Ultimate owners: every ancestor along owner edges, up to owner_depth levels.
         let mut frontier: Vec<(Ix, Vec<At>)> = vec![(n, Vec::new())];
-        let mut seen: HashSet<Ix> = HashSet::from([n]);
+        let mut seen: HashSet<Ix> = HashSet::from_iter([n]);
         for _ in 0..g.owner_depth {
             let mut next = Vec::new();
             for (x, path) in &frontier {
@@ -373,7 +374,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         }
     }
     // Controllers who are family or associates: link the nodes they control.
-    let mut controlled_by: HashMap<Ix, Vec<Ix>> = HashMap::new();
+    let mut controlled_by: HashMap<Ix, Vec<Ix>> = HashMap::default();
     for (n, cs) in &controllers_of_node {
         for c in cs {
             controlled_by.entry(*c).or_default().push(*n);
@@ -436,7 +437,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     // Features → links. A pair's strength sums its links, each kind capped at the kind's own
     // strength: two spellings of one forwarder (or two shared forwarders) are not twice the
     // evidence of one.
-    let mut per_kind: HashMap<(Ix, Ix), Vec<PairLink>> = HashMap::new();
+    let mut per_kind: HashMap<(Ix, Ix), Vec<PairLink>> = HashMap::default();
     for ((kind, key), f) in &features {
         let k = f.members.len();
         if k < 2 {
@@ -591,7 +592,7 @@ fn partition(
         })
         .collect();
     groups.sort_by_key(|g| g.id);
-    let mut of = HashMap::new();
+    let mut of = HashMap::default();
     for (gi, g) in groups.iter().enumerate() {
         for &m in &g.members {
             of.insert(m, gi);

@@ -19,6 +19,7 @@
 pub mod alert;
 pub mod catalog;
 pub mod evaluate;
+pub mod fast;
 pub mod groups;
 pub mod patterns;
 pub mod policy;
@@ -26,14 +27,13 @@ pub mod stream;
 #[cfg(test)]
 mod testutil;
 
-use std::collections::HashMap;
-
 use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::resolve::normalize;
 pub use catalog::{Catalog, LineClass};
+use fast::HashMap;
 pub use policy::Policy;
 
 /// Dense index of an entity in [`Data::entities`].
@@ -209,6 +209,8 @@ pub struct Data {
     pub lines: Vec<Line>,
     pub rels: Vec<Rel>,
     pub contacts: Vec<Contact>,
+    /// Possible matches with probability ≥ `groups.possible_match_min` between entities that
+    /// receive goods (consignees or end users on some shipment): the only ones grouping uses.
     pub possible: Vec<Possible>,
     /// Lines with an HS code of interest that matched nothing in the catalog.
     pub unknown_lines: u64,
@@ -224,7 +226,10 @@ impl Data {
     ///
     /// # Complexity
     /// One pass over records, relationships, shipments and possible matches; O(n) memory in
-    /// entities + lines. Line text is classified once per distinct (HS, product, description).
+    /// entities + lines. Ids are dense row ids, so entity and record lookups index vectors;
+    /// text columns are borrowed from SQLite, not copied, unless kept. Line text is classified
+    /// once per distinct (HS, product, description), an address once per distinct (address,
+    /// city).
     pub fn load(conn: &Connection, p: &Policy, cat: &Catalog) -> Result<Data> {
         let resolved: i64 = conn.query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
         let records: i64 = conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
@@ -242,6 +247,8 @@ impl Data {
                 d.sources.insert(r.get(0)?, r.get(1)?);
             }
         }
+        // Entity ids are dense row ids too: `by_id[id]` is the entity's dense index.
+        let mut by_id: Vec<Ix> = Vec::new();
         {
             let mut st =
                 conn.prepare("SELECT id, name, kind, country FROM entities ORDER BY id")?;
@@ -249,21 +256,29 @@ impl Data {
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
                 let name: String = r.get(1)?;
-                let country: Option<String> = r.get(3)?;
                 // Placeholders are short; folding every name of a million entities is not free.
                 let placeholder = name.len() <= PLACEHOLDER_MAX_LEN
+                    && may_be_placeholder(&name)
                     && PLACEHOLDERS.contains(&normalize::fold(&name).as_str());
-                d.index.insert(id, d.entities.len() as Ix);
+                let ix = d.entities.len() as Ix;
+                d.index.insert(id, ix);
+                if let Ok(slot) = usize::try_from(id) {
+                    if slot >= by_id.len() {
+                        by_id.resize(slot + 1, NONE);
+                    }
+                    by_id[slot] = ix;
+                }
                 d.entities.push(EntityInfo {
                     id,
                     placeholder,
                     name,
                     kind: r.get(2)?,
-                    country: country.as_deref().and_then(cc),
+                    country: text(r, 3)?.and_then(cc),
                     ..EntityInfo::default()
                 });
             }
         }
+        let entity_of = |id: i64| -> Ix { dense(&by_id, Some(id)) };
         // Records: entity of each.
         // Record ids are dense row ids: a vector indexed by id beats a hash map on millions.
         let max_record: i64 =
@@ -273,7 +288,8 @@ impl Data {
             let mut st = conn.prepare("SELECT record_id, entity_id FROM entity_records")?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
-                if let Some(&e) = d.index.get(&r.get::<_, i64>(1)?) {
+                let e = entity_of(r.get(1)?);
+                if e != NONE {
                     let rid: i64 = r.get(0)?;
                     if let Some(slot) = usize::try_from(rid)
                         .ok()
@@ -292,36 +308,35 @@ impl Data {
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 for c in [0, 1] {
-                    if let Some(&e) = r
-                        .get::<_, Option<i64>>(c)?
-                        .and_then(|x| usize::try_from(x).ok())
-                        .and_then(|x| rec_entity.get(x))
-                        && e != NONE
-                    {
+                    let e = dense(&rec_entity, r.get(c)?);
+                    if e != NONE {
                         receives[e as usize] = true;
                     }
                 }
             }
         }
-        // Records: the features scoring needs.
+        // Records: the features scoring needs (the entity of each from `rec_entity`).
         {
             let mut st = conn.prepare(
-                "SELECT r.id, er.entity_id, r.source_id, r.line, r.origin, r.source_key,
-                        r.address, r.city, r.phone, r.email, r.website, r.incorporated,
-                        r.list_source, r.programs
-                 FROM records r JOIN entity_records er ON er.record_id = r.id ORDER BY r.id",
+                "SELECT id, source_id, line, origin, source_key, address, city, phone, email,
+                        website, incorporated, list_source, programs
+                 FROM records ORDER BY id",
             )?;
             let mut rows = st.query([])?;
             let mut emails: Vec<(u32, u32)> = vec![(0, 0); d.entities.len()];
-            let mut addr_cache: HashMap<(String, Option<String>), AddressKey> = HashMap::new();
+            // Keyed by `address_cache_key`; bounded so that a store of unique addresses does
+            // not hold them all twice.
+            let mut addr_cache: HashMap<String, AddressKey> = HashMap::default();
+            let mut ck = String::new();
             while let Some(r) = rows.next()? {
                 let rid: i64 = r.get(0)?;
-                let Some(&e) = d.index.get(&r.get::<_, i64>(1)?) else {
+                let e = dense(&rec_entity, Some(rid));
+                if e == NONE {
                     continue;
-                };
-                let source: i64 = r.get(2)?;
-                let line: i64 = r.get(3)?;
-                let origin: String = r.get(4)?;
+                }
+                let source: i64 = r.get(1)?;
+                let line: i64 = r.get(2)?;
+                let origin = text(r, 3)?.unwrap_or_default();
                 let ent = &mut d.entities[e as usize];
                 if ent.first == (0, 0) {
                     ent.first = (source, line);
@@ -330,48 +345,43 @@ impl Data {
                     continue;
                 }
                 if origin != "shipment"
-                    && let Some(k) = r.get::<_, Option<String>>(5)?
+                    && let Some(k) = text(r, 4)?
                 {
                     let k = if origin == "screening" {
                         format!("SL-{k}")
                     } else {
-                        k
+                        k.to_string()
                     };
                     if !ent.keys.contains(&k) {
                         ent.keys.push(k);
                     }
                 }
-                if let Some(w) = r.get::<_, Option<String>>(10)?
-                    && !w.trim().is_empty()
-                {
+                if text(r, 9)?.is_some_and(|w| !w.trim().is_empty()) {
                     ent.has_website = true;
                 }
-                if let Some(inc) = r
-                    .get::<_, Option<String>>(11)?
-                    .as_deref()
-                    .and_then(policy::parse_day)
-                {
+                if let Some(inc) = text(r, 10)?.and_then(policy::parse_day) {
                     ent.incorporated = Some(ent.incorporated.map_or(inc, |x: i32| x.min(inc)));
                 }
-                let list: Option<String> = r.get(12)?;
-                let programs: Option<String> = r.get(13)?;
-                if ent.listed.is_none()
-                    && (origin == "screening"
+                if ent.listed.is_none() {
+                    let list = text(r, 11)?;
+                    let programs = text(r, 12)?;
+                    if origin == "screening"
                         || list.is_some()
-                        || programs.as_deref().is_some_and(|p| !p.trim().is_empty()))
-                {
-                    let what = list.or(programs).unwrap_or_else(|| "screening list".into());
-                    ent.listed = Some((what, rid));
+                        || programs.is_some_and(|p| !p.trim().is_empty())
+                    {
+                        let what = list.or(programs).unwrap_or("screening list");
+                        ent.listed = Some((what.to_string(), rid));
+                    }
                 }
-                if let Some(a) = r.get::<_, Option<String>>(6)? {
-                    let city: Option<String> = r.get(7)?;
-                    let ck = (a, city);
-                    let found = match addr_cache.get(&ck) {
+                if let Some(a) = text(r, 5)? {
+                    let city = text(r, 6)?;
+                    address_cache_key(&mut ck, a, city);
+                    let found = match addr_cache.get(ck.as_str()) {
                         Some(v) => v.clone(),
                         None => {
-                            let v = address_key(&ck.0, ck.1.as_deref());
+                            let v = address_key(a, city);
                             if addr_cache.len() < 1 << 20 {
-                                addr_cache.insert(ck, v.clone());
+                                addr_cache.insert(ck.clone(), v.clone());
                             }
                             v
                         }
@@ -387,7 +397,7 @@ impl Data {
                         });
                     }
                 }
-                if let Some(ph) = r.get::<_, Option<String>>(8)? {
+                if let Some(ph) = text(r, 7)? {
                     for one in ph.split(';') {
                         if let Some(n) = normalize::phone(one) {
                             d.contacts.push(Contact {
@@ -401,7 +411,7 @@ impl Data {
                         }
                     }
                 }
-                if let Some(em) = r.get::<_, Option<String>>(9)? {
+                if let Some(em) = text(r, 8)? {
                     for one in em.split(';') {
                         if let Some(n) = normalize::email(one) {
                             let free = normalize::domain(&n).is_none();
@@ -428,11 +438,7 @@ impl Data {
         d.contacts
             .sort_by_key(|c| (c.kind, c.key, c.entity, c.source, c.line));
         d.contacts.dedup_by_key(|c| (c.kind, c.key, c.entity));
-        let ent = |rid: Option<i64>| -> Ix {
-            rid.and_then(|r| usize::try_from(r).ok())
-                .and_then(|r| rec_entity.get(r).copied())
-                .unwrap_or(NONE)
-        };
+        let ent = |rid: Option<i64>| -> Ix { dense(&rec_entity, rid) };
         {
             let mut st = conn.prepare(
                 "SELECT from_record, to_record, kind, share, source_id, line, end_date
@@ -462,11 +468,20 @@ impl Data {
             while let Some(r) = rows.next()? {
                 let (ra, rb): (i64, i64) = (r.get(0)?, r.get(1)?);
                 let (a, b) = (ent(Some(ra)), ent(Some(rb)));
-                if a != NONE && b != NONE && a != b {
+                if a == NONE
+                    || b == NONE
+                    || a == b
+                    || !receives[a as usize]
+                    || !receives[b as usize]
+                {
+                    continue;
+                }
+                let probability: f64 = r.get(2)?;
+                if probability >= p.groups.possible_match_min {
                     d.possible.push(Possible {
                         a,
                         b,
-                        probability: r.get(2)?,
+                        probability,
                         record_a: ra,
                         record_b: rb,
                     });
@@ -474,7 +489,7 @@ impl Data {
             }
         }
         {
-            let mut cache: HashMap<u64, catalog::TextClass> = HashMap::new();
+            let mut cache: HashMap<u64, catalog::TextClass> = HashMap::default();
             let mut st = conn.prepare(
                 "SELECT id, source_id, line, date, consignee_record, shipper_record, notify_record,
                         end_user_record, forwarder_record, payer_record, destination_country,
@@ -484,8 +499,7 @@ impl Data {
             let mut rows = st.query([])?;
             let mut first_day = i32::MAX;
             while let Some(r) = rows.next()? {
-                let date: String = r.get(3)?;
-                let Some(day) = policy::parse_day(&date) else {
+                let Some(day) = text(r, 3)?.and_then(policy::parse_day) else {
                     continue;
                 };
                 first_day = first_day.min(day);
@@ -500,13 +514,10 @@ impl Data {
                         x
                     }
                 };
-                let hs: Option<String> = r.get(12)?;
-                let product: Option<String> = r.get(13)?;
-                let desc: Option<String> = r.get(14)?;
                 let (hs, product, desc) = (
-                    hs.unwrap_or_default(),
-                    product.unwrap_or_default(),
-                    desc.unwrap_or_default(),
+                    text(r, 12)?.unwrap_or_default(),
+                    text(r, 13)?.unwrap_or_default(),
+                    text(r, 14)?.unwrap_or_default(),
                 );
                 let key = {
                     let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -517,24 +528,21 @@ impl Data {
                     h.update(desc.as_bytes());
                     h.digest()
                 };
-                let text = *cache
+                let text_class = *cache
                     .entry(key)
-                    .or_insert_with(|| cat.classify_text(&product, &desc, &hs));
+                    .or_insert_with(|| cat.classify_text(product, desc, hs));
                 let quantity: f64 = r.get::<_, Option<f64>>(15)?.unwrap_or(0.0);
                 let value: f64 = r.get::<_, Option<f64>>(16)?.unwrap_or(0.0);
-                let class = cat.classify(text, quantity, value, &p.detectors.misdeclaration);
+                let class = cat.classify(text_class, quantity, value, &p.detectors.misdeclaration);
                 if class == LineClass::Unknown {
                     d.unknown_lines += 1;
                 }
                 let (declared, suspected) = cat.tpp(class, quantity);
-                let dest: Option<String> = r.get(10)?;
-                let dest = dest
-                    .as_deref()
+                let dest = text(r, 10)?
                     .and_then(cc)
                     .or(d.entities[consignee as usize].country);
-                let transit: Option<String> = r.get(11)?;
                 let (mut transit_hub, mut route_tier3) = (false, false);
-                for t in transit.as_deref().unwrap_or("").split(';').filter_map(cc) {
+                for t in text(r, 11)?.unwrap_or("").split(';').filter_map(cc) {
                     transit_hub |= p.is_hub(t);
                     route_tier3 |= p.tier(t) == policy::Tier::Tier3;
                 }
@@ -578,6 +586,54 @@ impl Data {
     /// The entity at a dense index.
     pub fn entity(&self, i: Ix) -> &EntityInfo {
         &self.entities[i as usize]
+    }
+}
+
+/// A quick test before folding a name to compare it with [`PLACEHOLDERS`]: an ASCII name folds
+/// to its letters and digits in lower case, `&` read as "and", everything else a space, so its
+/// folded form can only be a placeholder if that sequence, spaces left out, is one. Other names
+/// may be.
+fn may_be_placeholder(name: &str) -> bool {
+    if !name.is_ascii() {
+        return true;
+    }
+    let mut letters = Vec::with_capacity(name.len() + 8);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() {
+            letters.push(b.to_ascii_lowercase());
+        } else if b == b'&' {
+            letters.extend_from_slice(b"and");
+        }
+    }
+    PLACEHOLDERS
+        .iter()
+        .any(|p| p.bytes().filter(|&b| b != b' ').eq(letters.iter().copied()))
+}
+
+/// A text column borrowed from the row (no copy); `None` for NULL.
+pub(crate) fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    r.get_ref(i)?.as_str_or_null().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+/// The dense index stored at `id` in an id-indexed vector, [`NONE`] for no id, an id out of
+/// range or an empty slot.
+fn dense(by_id: &[Ix], id: Option<i64>) -> Ix {
+    id.and_then(|i| usize::try_from(i).ok())
+        .and_then(|i| by_id.get(i).copied())
+        .unwrap_or(NONE)
+}
+
+/// The address cache's key for (address, city), written into a reused buffer; the address's
+/// length comes first so that no two pairs share a key.
+fn address_cache_key(buf: &mut String, address: &str, city: Option<&str>) {
+    use std::fmt::Write;
+    buf.clear();
+    let _ = write!(buf, "{}:{address}", address.len());
+    if let Some(c) = city {
+        buf.push('|');
+        buf.push_str(c);
     }
 }
 
@@ -679,5 +735,68 @@ pub fn run(conn: &Connection, p: &Policy, cat: &Catalog, opts: Options) -> Resul
     alert::store(conn, p, cat, &out)?;
     let mut s = out.summary(p);
     s.seconds = t0.elapsed().as_secs_f64();
+    // Freeing a large run (millions of small allocations) takes seconds that the caller does
+    // not wait for; a CLI run exits without waiting for it at all.
+    std::thread::spawn(move || drop(out));
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_prefilter_never_rejects_what_folds_to_a_placeholder() {
+        for name in [
+            "SAME AS CONSIGNEE",
+            "Same-as-Consignee.",
+            "N/A",
+            "n.a.",
+            "TO ORDER",
+            "To the order of",
+            "TBD",
+            "same  as above",
+            "Nil",
+        ] {
+            assert!(may_be_placeholder(name), "{name}");
+            assert!(
+                PLACEHOLDERS.contains(&normalize::fold(name).as_str()),
+                "{name}"
+            );
+        }
+        for name in [
+            "Apex Tech Pte Ltd",
+            "SAME AS CONSIGNEE 2",
+            "Nill",
+            "N&A",
+            "Nanjing",
+        ] {
+            assert!(!may_be_placeholder(name), "{name}");
+        }
+        // Non-ASCII names go to the fold.
+        assert!(may_be_placeholder("ＮＯＮＥ"));
+        assert!(PLACEHOLDERS.contains(&normalize::fold("ＮＯＮＥ").as_str()));
+    }
+
+    #[test]
+    fn address_cache_keys_differ_for_different_pairs() {
+        let key = |a: &str, c: Option<&str>| {
+            let mut b = String::from("stale");
+            address_cache_key(&mut b, a, c);
+            b
+        };
+        assert_eq!(key("1 Main St", Some("X")), key("1 Main St", Some("X")));
+        assert_ne!(key("1 Main St", None), key("1 Main St", Some("")));
+        assert_ne!(key("a|b", Some("c")), key("a", Some("b|c")));
+    }
+
+    #[test]
+    fn dense_lookup_handles_missing_and_out_of_range_ids() {
+        let v = vec![NONE, 0, 1];
+        assert_eq!(dense(&v, Some(2)), 1);
+        assert_eq!(dense(&v, Some(0)), NONE);
+        assert_eq!(dense(&v, Some(9)), NONE);
+        assert_eq!(dense(&v, Some(-1)), NONE);
+        assert_eq!(dense(&v, None), NONE);
+    }
 }

@@ -11,7 +11,8 @@
 //! # Complexity
 //! Adjacency O(R + L) once; per member set a BFS bounded by `max_hops`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use crate::score::fast::{HashMap, HashSet};
+use std::collections::VecDeque;
 
 use serde_json::json;
 
@@ -33,7 +34,7 @@ pub fn adjacency(d: &Data, p: &Policy, g: &Groups) -> Vec<Vec<Ix>> {
         adj[r.from as usize].push(r.to);
         adj[r.to as usize].push(r.from);
     }
-    let mut fanout: HashMap<Ix, HashSet<Ix>> = HashMap::new();
+    let mut fanout: HashMap<Ix, HashSet<Ix>> = HashMap::default();
     for l in &d.lines {
         for x in [l.end_user, l.notify, l.payer] {
             if x != NONE {
@@ -78,7 +79,7 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
         }
     }
     // BFS from all members at once.
-    let mut prev: HashMap<Ix, Ix> = HashMap::new();
+    let mut prev: HashMap<Ix, Ix> = HashMap::default();
     let mut q: VecDeque<(Ix, u32)> = VecDeque::new();
     for &m in members {
         prev.insert(m, NONE);

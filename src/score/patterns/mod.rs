@@ -11,7 +11,8 @@ pub mod structuring;
 pub mod threshold_hugging;
 pub mod transshipment;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::score::fast::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -34,12 +35,36 @@ pub struct Finding {
     pub lines: Vec<usize>,
 }
 
-/// Indexes shared by every detector, built once per run.
+/// What every detector reads: the data, policy, catalog and groups of a run and the run's
+/// [`Indexes`] (reached through `Deref`: `ctx.by_consignee`).
 pub struct Ctx<'a> {
     pub d: &'a Data,
     pub p: &'a Policy,
     pub c: &'a Catalog,
     pub g: &'a Groups,
+    ix: IndexesRef<'a>,
+}
+
+/// The indexes a [`Ctx`] owns (built for it) or borrows (built once per run and shared by
+/// scoring and storing).
+enum IndexesRef<'a> {
+    Owned(Box<Indexes>),
+    Borrowed(&'a Indexes),
+}
+
+impl std::ops::Deref for Ctx<'_> {
+    type Target = Indexes;
+
+    fn deref(&self) -> &Indexes {
+        match &self.ix {
+            IndexesRef::Owned(ix) => ix,
+            IndexesRef::Borrowed(ix) => ix,
+        }
+    }
+}
+
+/// Indexes shared by every detector, built once per run.
+pub struct Indexes {
     /// Relevant lines per consignee, by day.
     pub by_consignee: HashMap<Ix, Vec<usize>>,
     /// Relevant lines per end user, by day.
@@ -61,66 +86,31 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// Builds the indexes. O(L + R) time and memory.
+    /// A context with its own indexes. O(L + R) time and memory.
     pub fn new(d: &'a Data, p: &'a Policy, c: &'a Catalog, g: &'a Groups) -> Ctx<'a> {
-        let mut by_consignee: HashMap<Ix, Vec<usize>> = HashMap::new();
-        let mut by_end_user: HashMap<Ix, Vec<usize>> = HashMap::new();
-        let mut first_seen: HashMap<Ix, i32> = HashMap::new();
-        let mut by_party: HashMap<Ix, Vec<usize>> = HashMap::new();
-        for (i, l) in d.lines.iter().enumerate().filter(|(_, l)| l.relevant()) {
-            let mut seen = [NONE; 4];
-            for (k, (_, x)) in l.roles().into_iter().enumerate() {
-                if x != NONE && !seen[..k].contains(&x) {
-                    by_party.entry(x).or_default().push(i);
-                }
-                seen[k] = x;
-            }
-            by_consignee.entry(l.consignee).or_default().push(i);
-            if l.end_user != NONE {
-                by_end_user.entry(l.end_user).or_default().push(i);
-            }
-            let f = first_seen.entry(l.consignee).or_insert(l.day);
-            *f = (*f).min(l.day);
-        }
-        for v in by_consignee.values_mut().chain(by_end_user.values_mut()) {
-            v.sort_by_key(|&i| (d.lines[i].day, i));
-        }
-        let adjacency = listed_proximity::adjacency(d, p, g);
-        let mut parties: Vec<&Ix> = by_party.keys().collect();
-        parties.sort_unstable();
-        let fan_in: HashMap<Ix, (usize, serde_json::Value, Vec<usize>)> = parties
-            .into_iter()
-            .filter_map(|&x| fan_in::per_party(d, p, x, &by_party[&x]).map(|f| (x, f)))
-            .collect();
-        let mut listed_owners: HashMap<Ix, BTreeMap<Ix, f64>> = HashMap::new();
-        for r in &d.rels {
-            if matches!(r.kind.as_str(), "owner" | "beneficial_owner")
-                && d.entity(r.from).listed.is_some()
-                && let Some(s) = r.share
-            {
-                let e = listed_owners
-                    .entry(r.to)
-                    .or_default()
-                    .entry(r.from)
-                    .or_default();
-                *e = e.max(s);
-            }
-        }
         Ctx {
             d,
             p,
             c,
             g,
-            by_consignee,
-            by_end_user,
-            by_party,
-            upper_totals: (0..g.upper.len())
-                .map(|_| std::sync::OnceLock::new())
-                .collect(),
-            fan_in,
-            first_seen,
-            listed_owners,
-            adjacency,
+            ix: IndexesRef::Owned(Box::new(Indexes::new(d, p, g))),
+        }
+    }
+
+    /// A context over indexes built by [`Indexes::new`] on the same data, policy and groups.
+    pub fn with(
+        d: &'a Data,
+        p: &'a Policy,
+        c: &'a Catalog,
+        g: &'a Groups,
+        ix: &'a Indexes,
+    ) -> Ctx<'a> {
+        Ctx {
+            d,
+            p,
+            c,
+            g,
+            ix: IndexesRef::Borrowed(ix),
         }
     }
 
@@ -270,6 +260,67 @@ impl<'a> Ctx<'a> {
             suspected_tpp: suspected,
             members,
             lines,
+        }
+    }
+}
+
+impl Indexes {
+    /// Builds the indexes of a run. O(L + R) time and memory.
+    pub fn new(d: &Data, p: &Policy, g: &Groups) -> Indexes {
+        let mut by_consignee: HashMap<Ix, Vec<usize>> = HashMap::default();
+        let mut by_end_user: HashMap<Ix, Vec<usize>> = HashMap::default();
+        let mut first_seen: HashMap<Ix, i32> = HashMap::default();
+        let mut by_party: HashMap<Ix, Vec<usize>> = HashMap::default();
+        for (i, l) in d.lines.iter().enumerate().filter(|(_, l)| l.relevant()) {
+            let mut seen = [NONE; 4];
+            for (k, (_, x)) in l.roles().into_iter().enumerate() {
+                if x != NONE && !seen[..k].contains(&x) {
+                    by_party.entry(x).or_default().push(i);
+                }
+                seen[k] = x;
+            }
+            by_consignee.entry(l.consignee).or_default().push(i);
+            if l.end_user != NONE {
+                by_end_user.entry(l.end_user).or_default().push(i);
+            }
+            let f = first_seen.entry(l.consignee).or_insert(l.day);
+            *f = (*f).min(l.day);
+        }
+        for v in by_consignee.values_mut().chain(by_end_user.values_mut()) {
+            v.sort_by_key(|&i| (d.lines[i].day, i));
+        }
+        let adjacency = listed_proximity::adjacency(d, p, g);
+        let mut parties: Vec<&Ix> = by_party.keys().collect();
+        parties.sort_unstable();
+        let fan_in: HashMap<Ix, (usize, serde_json::Value, Vec<usize>)> = parties
+            .into_iter()
+            .filter_map(|&x| fan_in::per_party(d, p, x, &by_party[&x]).map(|f| (x, f)))
+            .collect();
+        let mut listed_owners: HashMap<Ix, BTreeMap<Ix, f64>> = HashMap::default();
+        for r in &d.rels {
+            if matches!(r.kind.as_str(), "owner" | "beneficial_owner")
+                && d.entity(r.from).listed.is_some()
+                && let Some(s) = r.share
+            {
+                let e = listed_owners
+                    .entry(r.to)
+                    .or_default()
+                    .entry(r.from)
+                    .or_default();
+                *e = e.max(s);
+            }
+        }
+        Indexes {
+            by_consignee,
+            by_end_user,
+            by_party,
+            upper_totals: (0..g.upper.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            fan_in,
+            first_seen,
+            listed_owners,
+            adjacency,
         }
     }
 }

@@ -23,7 +23,7 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
     let lines = ctx.allowance_lines(members);
     let mut hits = Vec::new();
     let mut used = Vec::new();
-    let set: std::collections::HashSet<Ix> = members.iter().copied().collect();
+    let set: crate::score::fast::HashSet<Ix> = members.iter().copied().collect();
     for w in ctx.windows(members, &lines) {
         for (m, v) in &w.members {
             if *v >= h.band * t && *v <= t {
