@@ -6,9 +6,11 @@
 //! allowance applies to; transfers between members (the same chips again) do not.
 //!
 //! Score, per window whose group total exceeds the threshold with at least `min_members`
-//! contributing: the sum held by members individually at or under the threshold, in thresholds,
-//! capped at 1 (a member alone over it is visible to the per-consignee check and is not what
-//! *structuring* hides; what the members under it hold together is). The
+//! contributing: the sum received by consignees individually at or under the threshold, in
+//! thresholds, capped at 1 (a consignee alone over it is visible to the per-consignee check and
+//! is not what *structuring* hides; what the consignees under it received together is). Counted
+//! per consignee whatever the profile's aggregation unit: a declared common end user does not
+//! undo the split. The
 //! finding keeps the best window and lists every window over the threshold with its totals in
 //! the measure, TPP and H100-equivalents, and the upper-bound total.
 //!
@@ -34,11 +36,21 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
     let mut fired = Vec::new();
     let mut used = Vec::new();
     for w in &windows {
-        let contributing = w.members.values().filter(|&&v| v > 0.0).count();
+        // What each consignee received: the orders were placed, and each order passed the
+        // exporter's check, consignee by consignee. Holding by the profile's aggregation unit
+        // (`w.members`: the declared end user, when it is a member) would make a group whose
+        // fronts all name one end user a single holder over the threshold, and the split that
+        // hid it from the per-consignee check invisible here.
+        let mut by_consignee: std::collections::BTreeMap<Ix, f64> = Default::default();
+        for &i in &w.lines {
+            let l = &ctx.d.lines[i];
+            *by_consignee.entry(l.consignee).or_default() += l.amount(p, ctx.c);
+        }
+        let contributing = by_consignee.values().filter(|&&v| v > 0.0).count();
         if w.total <= t || contributing < p.detectors.structuring.min_members as usize {
             continue;
         }
-        let under: f64 = w.members.values().filter(|&&v| v <= t).sum();
+        let under: f64 = by_consignee.values().filter(|&&v| v <= t).sum();
         let s = (under / t).min(1.0);
         if s <= 0.0 {
             continue;
@@ -158,6 +170,22 @@ mod tests {
         w.line(b).h100(1.0).push();
         let f = run(w, &[a, b]);
         assert!(f.is_none_or(|f| f.score < 0.01));
+    }
+
+    #[test]
+    fn fires_when_the_fronts_declare_their_common_end_user() {
+        // Ultimate-consignee aggregation holds these lines by the end user, a member of the
+        // group; each consignee still received under the threshold.
+        let mut w = World::new();
+        let fronts: Vec<Ix> = (0..3).map(|i| w.company(&format!("F{i}"), "MY")).collect();
+        let beneficiary = w.company("B", "IR");
+        for &f in &fronts {
+            w.line(f).h100(1000.0).end_user(beneficiary).push();
+        }
+        let mut members = fronts.clone();
+        members.push(beneficiary);
+        let f = run(w, &members).expect("fires");
+        assert_eq!(f.score, 1.0);
     }
 
     #[test]
