@@ -7,7 +7,7 @@
 //! `lower`, joined by pairs whose summed link strength reaches `groups.strong`, and `upper`,
 //! which attaches to each lower group the lower groups one weaker link away (pairs reaching
 //! `groups.possible`, and records resolve kept as possible matches) — one hop, never a chain
-//! (see [`upper_attachments`]).
+//! (see `upper_attachments`).
 //!
 //! A link comes from a *feature* several nodes share: a common owner or ultimate owner, a common
 //! director or officer, an address, phone or e-mail, the same end user / notify party / payer /
