@@ -111,12 +111,8 @@ pub fn canonical_words(v: &Vocab) -> Vec<u32> {
         .strings
         .par_iter()
         .enumerate()
-        .filter(|(_, w)| w.len() >= TYPO_MIN_LEN && w.is_ascii())
         .flat_map_iter(|(i, w)| {
-            let mut keys = vec![h64(w)];
-            for d in 0..w.len() {
-                keys.push(h64(&format!("{}{}", &w[..d], &w[d + 1..])));
-            }
+            let mut keys = typo_variants(w);
             keys.sort_unstable();
             keys.dedup();
             keys.into_iter().map(move |k| (k, i as u32))
@@ -143,14 +139,37 @@ pub fn canonical_words(v: &Vocab) -> Vec<u32> {
     canon
 }
 
+/// The hashes of a word and of each of its one-letter deletions (symmetric deletion: two words
+/// within one edit share one), for ASCII words of at least [`TYPO_MIN_LEN`] letters; empty for
+/// other words.
+fn typo_variants(w: &str) -> Vec<u64> {
+    if w.len() < TYPO_MIN_LEN || !w.is_ascii() {
+        return Vec::new();
+    }
+    std::iter::once(h64(w))
+        .chain((0..w.len()).map(|d| h64(&format!("{}{}", &w[..d], &w[d + 1..]))))
+        .collect()
+}
+
+/// The blocking spelling of a name word (see [`canonical_words`]).
+fn blocking_word(c: &Corpus, t: u32) -> u32 {
+    c.canonical.get(t as usize).copied().unwrap_or(t)
+}
+
 /// The rarest words of a spelling in their blocking spelling (see [`canonical_words`]),
 /// rarest first (ties by word id, which is first-seen order).
 fn rarest_canonical(c: &Corpus, tokens: &[u32], n: usize) -> Vec<u32> {
-    let t: Vec<u32> = tokens
-        .iter()
-        .map(|&t| c.canonical.get(t as usize).copied().unwrap_or(t))
-        .collect();
+    let t: Vec<u32> = tokens.iter().map(|&t| blocking_word(c, t)).collect();
     rarest(&c.names, &t, n)
+}
+
+/// Pairs each of `ids` (in sorted order) with the next [`WINDOW`] (sorted neighbourhood).
+fn push_window(ids: &[u32], out: &mut Vec<(u32, u32)>) {
+    for (i, &a) in ids.iter().enumerate() {
+        for &b in &ids[i + 1..(i + 1 + WINDOW).min(ids.len())] {
+            out.push((a.min(b), a.max(b)));
+        }
+    }
 }
 
 /// The rarest words of a spelling, rarest first (ties by word id, which is first-seen order).
@@ -185,13 +204,8 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
         }
         if i == 0 {
             if let Some(&t) = rarest(&c.names, &name.tokens, 1).first() {
-                let w = &c.names.strings[t as usize];
-                if w.len() >= TYPO_MIN_LEN && w.is_ascii() {
-                    out.push(key(4, class, h64(w), 0));
-                    for d in 0..w.len() {
-                        let del = format!("{}{}", &w[..d], &w[d + 1..]);
-                        out.push(key(4, class, h64(&del), 0));
-                    }
+                for v in typo_variants(&c.names.strings[t as usize]) {
+                    out.push(key(4, class, v, 0));
                 }
             }
         }
@@ -237,7 +251,7 @@ fn sort_key(c: &Corpus, r: &Prepared, order: Order) -> (String, [u8; 2]) {
         let mut words: Vec<u32> = n.tokens.clone();
         if order == Order::RarestFirst {
             for t in &mut words {
-                *t = c.canonical.get(*t as usize).copied().unwrap_or(*t);
+                *t = blocking_word(c, *t);
             }
             words.sort_by_key(|&t| (c.names.df[t as usize], t));
         }
@@ -265,14 +279,9 @@ pub fn sorted_passes(c: &Corpus) -> Vec<(u32, u32)> {
             .map(|(i, r)| (r.class, sort_key(c, r, order), i as u32))
             .collect();
         keyed.par_sort_unstable();
-        for i in 0..keyed.len() {
-            for j in i + 1..(i + 1 + WINDOW).min(keyed.len()) {
-                if keyed[j].0 != keyed[i].0 {
-                    break;
-                }
-                let (a, b) = (keyed[i].2, keyed[j].2);
-                out.push((a.min(b), a.max(b)));
-            }
+        for class in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let ids: Vec<u32> = class.iter().map(|k| k.2).collect();
+            push_window(&ids, &mut out);
         }
     }
     out
@@ -347,12 +356,8 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Vec<(u32, u32)>, BlockStats
                     .map(|&i| (sort_key(c, &c.records[i as usize], Order::Name), i))
                     .collect();
                 sorted.sort_unstable();
-                for i in 0..m {
-                    for j in i + 1..(i + 1 + WINDOW).min(m) {
-                        let (a, b) = (sorted[i].1, sorted[j].1);
-                        out.push((a.min(b), a.max(b)));
-                    }
-                }
+                let ids: Vec<u32> = sorted.iter().map(|x| x.1).collect();
+                push_window(&ids, &mut out);
             }
             out
         })

@@ -248,19 +248,7 @@ fn tighten(members: &[u32], edges: &[(u32, u32, f64)]) -> Vec<Piece> {
     for &level in &TIGHTEN_LEVELS {
         let mut next = Vec::new();
         for part in todo {
-            let index: HashMap<u32, u32> = part
-                .iter()
-                .enumerate()
-                .map(|(i, &m)| (m, i as u32))
-                .collect();
-            let mut uf = UnionFind::new(part.len());
-            for &(a, b, p) in edges {
-                if p >= level {
-                    if let (Some(&x), Some(&y)) = (index.get(&a), index.get(&b)) {
-                        uf.union(x, y);
-                    }
-                }
-            }
+            let (_, mut uf) = connect(&part, edges, level);
             let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
             for (i, &m) in part.iter().enumerate() {
                 groups.entry(uf.find(i as u32)).or_default().push(m);
@@ -298,6 +286,29 @@ fn tighten(members: &[u32], edges: &[(u32, u32, f64)]) -> Vec<Piece> {
     pieces
 }
 
+/// The members' positions and a union-find over them joined by the `edges` of probability at
+/// least `min_p` (edges with an end outside `members` are ignored).
+fn connect(
+    members: &[u32],
+    edges: &[(u32, u32, f64)],
+    min_p: f64,
+) -> (HashMap<u32, u32>, UnionFind) {
+    let index: HashMap<u32, u32> = members
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| (m, i as u32))
+        .collect();
+    let mut uf = UnionFind::new(members.len());
+    for &(a, b, p) in edges {
+        if p >= min_p
+            && let (Some(&x), Some(&y)) = (index.get(&a), index.get(&b))
+        {
+            uf.union(x, y);
+        }
+    }
+    (index, uf)
+}
+
 /// Average linkage inside one component. With `full`, `edges` hold every pair of at least
 /// [`NEGLIGIBLE`] probability and an average is taken over all |A|·|B| pairs; otherwise over
 /// the pairs given. Returns (record, label = smallest index in its cluster) for every member.
@@ -310,21 +321,14 @@ fn average_linkage(
 ) -> Vec<(u32, u32)> {
     // initial clusters: same-override groups joined by near-certain pairs (see CERTAIN; not
     // where an analyst said `different`), numbered by position of their first member
-    let index: HashMap<u32, u32> = members
-        .iter()
-        .enumerate()
-        .map(|(i, &m)| (m, i as u32))
-        .collect();
-    let mut start = UnionFind::new(members.len());
+    let min_p = if diff.is_empty() {
+        CERTAIN
+    } else {
+        f64::INFINITY
+    };
+    let (index, mut start) = connect(members, edges, min_p);
     for (i, &m) in members.iter().enumerate() {
         start.union(i as u32, index[&same_root[m as usize]]);
-    }
-    if diff.is_empty() {
-        for &(a, b, p) in edges {
-            if p >= CERTAIN {
-                start.union(index[&a], index[&b]);
-            }
-        }
     }
     let mut cl_of: HashMap<u32, usize> = HashMap::new();
     let mut clusters: Vec<Vec<u32>> = Vec::new();
