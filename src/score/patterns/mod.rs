@@ -242,6 +242,7 @@ impl<'a> Ctx<'a> {
         set: &HashSet<Ix>,
     ) -> WindowTotal {
         let mut members: BTreeMap<Ix, f64> = BTreeMap::new();
+        let mut consignees: BTreeMap<Ix, f64> = BTreeMap::new();
         let (mut total, mut declared, mut suspected) = (0.0, 0.0, 0.0);
         for &i in &lines {
             let l = &self.d.lines[i];
@@ -250,6 +251,7 @@ impl<'a> Ctx<'a> {
             declared += l.declared;
             suspected += l.suspected;
             *members.entry(self.holder(l, set)).or_default() += a;
+            *consignees.entry(l.consignee).or_default() += a;
         }
         WindowTotal {
             label,
@@ -259,6 +261,7 @@ impl<'a> Ctx<'a> {
             declared_tpp: declared,
             suspected_tpp: suspected,
             members,
+            consignees,
             lines,
         }
     }
@@ -337,6 +340,8 @@ pub struct WindowTotal {
     pub suspected_tpp: f64,
     /// Per holder (consignee or ultimate consignee), in the measure.
     pub members: BTreeMap<Ix, f64>,
+    /// Per consignee, in the measure, whatever the profile's aggregation unit.
+    pub consignees: BTreeMap<Ix, f64>,
     pub lines: Vec<usize>,
 }
 

@@ -41,16 +41,11 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
         // (`w.members`: the declared end user, when it is a member) would make a group whose
         // fronts all name one end user a single holder over the threshold, and the split that
         // hid it from the per-consignee check invisible here.
-        let mut by_consignee: std::collections::BTreeMap<Ix, f64> = Default::default();
-        for &i in &w.lines {
-            let l = &ctx.d.lines[i];
-            *by_consignee.entry(l.consignee).or_default() += l.amount(p, ctx.c);
-        }
-        let contributing = by_consignee.values().filter(|&&v| v > 0.0).count();
+        let contributing = w.consignees.values().filter(|&&v| v > 0.0).count();
         if w.total <= t || contributing < p.detectors.structuring.min_members as usize {
             continue;
         }
-        let under: f64 = by_consignee.values().filter(|&&v| v <= t).sum();
+        let under: f64 = w.consignees.values().filter(|&&v| v <= t).sum();
         let s = (under / t).min(1.0);
         if s <= 0.0 {
             continue;
