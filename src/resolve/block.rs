@@ -222,9 +222,7 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
     for &d in &r.domains {
         out.push(key(8, class, d, 0));
     }
-    let ra = rarest(&c.addresses, &r.address, 2);
-    if ra.len() == 2 {
-        let (a, b) = (ra[0].min(ra[1]), ra[0].max(ra[1]));
+    if let Some((a, b)) = super::prepare::address_key(&c.addresses, &r.address) {
         out.push(key(9, class, u64::from(a), u64::from(b)));
     }
 }

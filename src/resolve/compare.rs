@@ -56,7 +56,7 @@ pub const LEVELS: [&[&str]; NF] = [
     &["incompatible", "compatible", "same"],
     &["different", "same"],
     &["different", "similar", "same"],
-    &["different", "some", "similar", "same"],
+    &["different", "crowded", "some", "similar", "same"],
     &["different", "same"],
     &["different", "shared"],
     &["different", "shared"],
@@ -288,6 +288,18 @@ pub const NAME_LEVELS: [f32; 3] = [0.5, 0.75, 0.9];
 /// Address levels: `same` ≥ 0.95, `similar` ≥ 0.75, `some` ≥ 0.4 (a street or building
 /// shared, the number or unit not). House and unit numbers only ever match exactly.
 pub const ADDRESS_LEVELS: [f32; 3] = [0.4, 0.75, 0.95];
+/// An address given by at least this many differently named organisations is crowded (see
+/// `prepare::address_crowds`): a registered agent, a serviced office or a mass-registration
+/// building. Agreeing on it, however closely, is graded `crowded`, a level of its own whose
+/// `m` and `u` EM learns. So is an agreeing address between two organisations whose names share
+/// nothing (name level `different`): firms under one roof. Left as `same`, address agreement
+/// is nearly never seen among the other non-matching candidates, EM gives it 15–20 bits, and
+/// it outweighed the different names of unrelated firms at one address (measured on 103k
+/// generated records: with this level, [`numbers_differ`] and spaced-out Chinese addresses,
+/// pairwise precision rose from 0.961 to 0.986 at the same recall). A firm's own records
+/// count as one or two names (its spellings share their rarest word), so five is well above
+/// what one firm gives and at the scale of the smallest agent's client list.
+pub const CROWDED_ADDRESS: u32 = 5;
 /// City names of at least 0.9 Jaro–Winkler are spellings of one city ("Kuala Lumpur" /
 /// "Kualalumpur", "Muenchen"/"Munchen").
 pub const CITY_SIM: f64 = 0.9;
@@ -309,6 +321,35 @@ fn opt_eq<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> u8 {
         (Some(x), Some(y)) => u8::from(x == y),
         _ => MISSING,
     }
+}
+
+/// The address words a pair compares. When both records keep city and postcode in their own
+/// fields, only the address lines are compared: the city and postcode features compare the
+/// rest, and counting them again in the address would count one agreement twice. When one
+/// record writes its address on one line, both are compared completed (see
+/// `prepare::full_address`), so "55 Jalan Puchong" + "Kuala Lumpur" + "90962" reads as
+/// "55 Jalan Puchong, Kuala Lumpur 90962".
+fn compared_addresses<'a>(a: &'a Prepared, b: &'a Prepared) -> (&'a [u32], &'a [u32]) {
+    let split = |r: &Prepared| (r.address_line as usize) < r.address.len();
+    if split(a) && split(b) {
+        (
+            &a.address[..a.address_line as usize],
+            &b.address[..b.address_line as usize],
+        )
+    } else {
+        (&a.address, &b.address)
+    }
+}
+
+/// Both addresses carry numbers (house, floor, unit, postcode) and share none of them: the
+/// same street or building, a different door. Such a pair is graded `some` at most, whatever
+/// its word overlap: on a long street name the numbers are a small share of the words' weight,
+/// and neighbours on one street would otherwise read as `similar`.
+fn numbers_differ(v: &Vocab, x: &[u32], y: &[u32]) -> bool {
+    let numeric = |t: &u32| v.strings[*t as usize].bytes().all(|b| b.is_ascii_digit());
+    let nx: Vec<u32> = x.iter().copied().filter(numeric).collect();
+    let ny: Vec<u32> = y.iter().copied().filter(numeric).collect();
+    !nx.is_empty() && !ny.is_empty() && !nx.iter().any(|t| ny.contains(t))
 }
 
 /// Compares two records into their feature levels.
@@ -342,10 +383,17 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
     {
         MISSING
     } else {
-        graded(
-            soft_overlap(&c.addresses, &a.address, &b.address),
-            &ADDRESS_LEVELS,
-        )
+        let (x, y) = compared_addresses(a, b);
+        match graded(soft_overlap(&c.addresses, x, y), &ADDRESS_LEVELS) {
+            0 => 0,
+            g if g >= 2 && numbers_differ(&c.addresses, x, y) => 2,
+            g if g >= 2
+                && (l[0] == 0 || a.address_crowd.min(b.address_crowd) >= CROWDED_ADDRESS) =>
+            {
+                1
+            }
+            g => g + 1,
+        }
     };
     l[5] = opt_eq(&a.postcode, &b.postcode);
     l[6] = shared(&a.phones, &b.phones);
@@ -495,7 +543,7 @@ impl Model {
             vec![0.05, 0.25, 0.70],
             vec![0.05, 0.95],
             vec![0.10, 0.10, 0.80],
-            vec![0.15, 0.15, 0.30, 0.40],
+            vec![0.15, 0.02, 0.15, 0.29, 0.39],
             vec![0.10, 0.90],
             vec![0.30, 0.70],
             vec![0.40, 0.60],
@@ -509,7 +557,7 @@ impl Model {
             vec![0.35, 0.30, 0.35],
             vec![0.50, 0.50],
             vec![0.70, 0.05, 0.25],
-            vec![0.85, 0.10, 0.04, 0.01],
+            vec![0.84, 0.02, 0.10, 0.03, 0.01],
             vec![0.80, 0.20],
             vec![0.99, 0.01],
             vec![0.995, 0.005],
@@ -713,6 +761,48 @@ mod tests {
             })
             .collect();
         prepare(&raws)
+    }
+
+    fn at(id: i64, name: &str, address: &str) -> RawRecord {
+        RawRecord {
+            id,
+            kind: "company".into(),
+            name: name.into(),
+            address: Some(address.into()),
+            country: Some("SG".into()),
+            ..RawRecord::default()
+        }
+    }
+
+    fn address_level(c: &Corpus, a: usize, b: usize) -> &'static str {
+        LEVELS[4][level(compare(c, &c.records[a], &c.records[b]), 4) as usize]
+    }
+
+    #[test]
+    fn address_agreement_that_does_not_identify_is_graded_apart() {
+        let agent = "80 Robinson Road #10-01";
+        let mut raws = vec![
+            at(1, "Apex Tech Pte Ltd", "10 Anson Road #05-12"),
+            at(2, "Apex Technology Pte Ltd", "10 Anson Rd #05-12"),
+            at(3, "Zenith Marine Pte Ltd", "10 Anson Road #05-12"),
+            at(4, "Apex Tech Pte Ltd", "12 Anson Road #07-01"),
+        ];
+        for (i, n) in ["Kestrel", "Borealis", "Quokka", "Marlin", "Tundra"]
+            .iter()
+            .enumerate()
+        {
+            raws.push(at(10 + i as i64, &format!("{n} Holdings Pte Ltd"), agent));
+        }
+        raws.push(at(20, "Kestrel Holdings Pte Ltd", agent));
+        let c = prepare(&raws);
+        assert_eq!(address_level(&c, 0, 1), "same");
+        // names that share nothing: firms under one roof
+        assert_eq!(address_level(&c, 0, 2), "crowded");
+        // the same street, other numbers: another door
+        assert_eq!(address_level(&c, 0, 3), "some");
+        // five differently named firms at a registered agent's address
+        let kestrel = c.records.len() - 1;
+        assert_eq!(address_level(&c, 4, kestrel), "crowded");
     }
 
     #[test]

@@ -86,7 +86,13 @@ pub struct Prepared {
     pub legal: Option<LegalForm>,
     pub country: Option<[u8; 2]>,
     pub city: Option<u32>,
+    /// The address line's words, then the words of the city and postcode fields that the line
+    /// lacks (see [`full_address`]).
     pub address: Vec<u32>,
+    /// How many of `address` come from the address line itself.
+    pub address_line: u32,
+    /// How many differently named organisations give this address (see [`address_crowds`]).
+    pub address_crowd: u32,
     /// The address is written in a non-Latin script (see [`normalize::non_latin`]).
     pub address_non_latin: bool,
     pub postcode: Option<u64>,
@@ -195,6 +201,8 @@ struct Draft {
     words: Vec<String>,
     has_title: bool,
     address: Vec<String>,
+    /// words of `address` from the address line itself
+    address_line: usize,
     city: Option<String>,
 }
 
@@ -235,10 +243,10 @@ fn draft(r: &RawRecord) -> Draft {
     let has_title = words
         .first()
         .is_some_and(|w| normalize::TITLES.contains(&w.as_str()));
-    let address = r
+    let (address, address_line) = r
         .address
         .as_deref()
-        .map(normalize::address_tokens)
+        .map(|a| full_address(a, r.city.as_deref(), r.postcode.as_deref()))
         .unwrap_or_default();
     let city = r
         .city
@@ -251,8 +259,34 @@ fn draft(r: &RawRecord) -> Draft {
         words,
         has_title,
         address,
+        address_line,
         city,
     }
+}
+
+/// The address's tokens completed with the words of the city and postcode fields that the
+/// address line does not already contain. Sources split one address differently: a registry
+/// keeps "55 Jalan Puchong" with city and postcode in their own fields, a bill of lading writes
+/// "55 Jalan Puchong, Kuala Lumpur 90962" on one line. Completed, both read the same, so the
+/// address compares as the same and gets the same blocking key (its two rarest words are
+/// otherwise the postcode on one side and the street on the other). Only an address is
+/// completed: a city alone is the city feature, not an address. Returns the tokens and how many
+/// of them the line itself has.
+fn full_address(address: &str, city: Option<&str>, postcode: Option<&str>) -> (Vec<String>, usize) {
+    let mut tokens = normalize::address_tokens(address);
+    tokens.dedup();
+    let line = tokens.len();
+    if tokens.is_empty() {
+        return (tokens, 0);
+    }
+    for extra in [city, postcode].into_iter().flatten() {
+        for t in normalize::address_tokens(extra) {
+            if !tokens.contains(&t) {
+                tokens.push(t);
+            }
+        }
+    }
+    (tokens, line)
 }
 
 fn person_parts(s: &str) -> normalize::NameParts {
@@ -417,7 +451,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         for &t in &seen {
             corpus.names.df[t as usize] += 1;
         }
-        let mut address: Vec<u32> = d
+        let address: Vec<u32> = d
             .address
             .iter()
             .map(|t| corpus.addresses.intern(t))
@@ -428,7 +462,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         for &t in &uniq {
             corpus.addresses.df[t as usize] += 1;
         }
-        address.dedup();
+        let address_line = d.address_line as u32;
         let city = d.city.as_deref().map(|c| {
             let i = corpus.cities.intern(c);
             corpus.cities.df[i as usize] += 1;
@@ -456,6 +490,8 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
             country: country(&r.country),
             city,
             address,
+            address_line,
+            address_crowd: 0,
             address_non_latin: r.address.as_deref().is_some_and(normalize::non_latin),
             postcode: r
                 .postcode
@@ -491,8 +527,61 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     corpus.addresses.finish(n);
     corpus.cities.finish(n);
     corpus.canonical = super::block::canonical_words(&corpus.names);
+    let crowds = address_crowds(&corpus, &records);
+    for (r, n) in records.iter_mut().zip(crowds) {
+        r.address_crowd = n;
+    }
     corpus.records = records;
     corpus
+}
+
+/// The two rarest words of an address (lowest document frequency, ties by word id), sorted: the
+/// address's identity for blocking and crowding (typically the house number and the street, or
+/// the postcode).
+pub fn address_key(v: &Vocab, address: &[u32]) -> Option<(u32, u32)> {
+    let mut t: Vec<u32> = address.to_vec();
+    t.sort_unstable_by_key(|&x| (v.df[x as usize], x));
+    t.dedup();
+    (t.len() >= 2).then(|| (t[0].min(t[1]), t[0].max(t[1])))
+}
+
+/// For each record, how many differently named organisations give its address: the number of
+/// distinct rarest name words (in their blocking spelling, so that a firm's own spellings and
+/// typos count once or twice, not ten times) among the organisations with the same
+/// [`address_key`]. Zero for people and records without an address. A registered agent's or a
+/// serviced office's address is given by many firms, so agreeing on it says little about
+/// identity; comparison grades it apart (see `compare::CROWDED_ADDRESS`).
+///
+/// # Complexity
+/// O(n log n).
+fn address_crowds(c: &Corpus, records: &[Prepared]) -> Vec<u32> {
+    let keyed: Vec<Option<((u32, u32), u32)>> = records
+        .iter()
+        .map(|r| {
+            if r.class != Class::Organisation {
+                return None;
+            }
+            let key = address_key(&c.addresses, &r.address)?;
+            let name = r.names.first()?;
+            let word = name
+                .tokens
+                .iter()
+                .map(|&t| c.canonical.get(t as usize).copied().unwrap_or(t))
+                .min_by_key(|&t| (c.names.df[t as usize], t))?;
+            Some((key, word))
+        })
+        .collect();
+    let mut pairs: Vec<((u32, u32), u32)> = keyed.iter().flatten().copied().collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut count: HashMap<(u32, u32), u32> = HashMap::new();
+    for (k, _) in &pairs {
+        *count.entry(*k).or_default() += 1;
+    }
+    keyed
+        .iter()
+        .map(|k| k.map_or(0, |(k, _)| count[&k]))
+        .collect()
 }
 
 #[cfg(test)]
@@ -507,6 +596,25 @@ pub(crate) mod tests {
             name: name.into(),
             ..RawRecord::default()
         }
+    }
+
+    #[test]
+    fn split_and_one_line_addresses_read_the_same() {
+        let (mut split, n) = full_address("55 Jalan Puchong", Some("Kuala Lumpur"), Some("90962"));
+        assert_eq!(n, 3, "the line's own words come first");
+        let (mut line, m) = full_address("55 Jalan Puchong, Kuala Lumpur 90962", None, None);
+        assert_eq!(m, line.len());
+        split.sort();
+        line.sort();
+        assert_eq!(split, line);
+        // fields the line already has are not repeated; a city alone is not an address
+        let (t, n) = full_address("55 Jalan Puchong, Kuala Lumpur", Some("Kuala Lumpur"), None);
+        assert_eq!((t.len(), n), (5, 5));
+        assert!(
+            full_address("", Some("Kuala Lumpur"), Some("90962"))
+                .0
+                .is_empty()
+        );
     }
 
     #[test]
