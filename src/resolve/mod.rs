@@ -20,6 +20,7 @@
 //! byte-identical for any `RAYON_NUM_THREADS`.
 
 pub mod block;
+pub mod cjk;
 pub mod cluster;
 pub mod compare;
 pub mod evaluate;
