@@ -186,6 +186,8 @@ fn overlap(v: &Vocab, x: &[u32], y: &[u32], info: bool) -> (f32, f32) {
             by[j] = by[j].max(s);
         }
     }
+    credit_joined(v, x, y, &mut bx, &mut by);
+    credit_joined(v, y, x, &mut by, &mut bx);
     let side = |words: &[u32], best: &[f32]| -> (f32, f32, f32) {
         let (mut num, mut den, mut bits) = (0.0, 0.0, 0.0);
         for (k, &t) in words.iter().enumerate() {
@@ -202,6 +204,32 @@ fn overlap(v: &Vocab, x: &[u32], y: &[u32], info: bool) -> (f32, f32) {
     let (n2, d2, i2) = side(y, &by);
     // two-operand sums commute exactly, so the result is symmetric bit for bit
     ((n1 + n2) / (d1 + d2), i1.min(i2))
+}
+
+/// Credits a word of `x` that is two consecutive words of `y` written together ("dafu" / "da
+/// fu", "neous" / "neo us"): transliterated trade names are split into syllables by some
+/// sources and joined by others. The word and both halves count as agreeing.
+fn credit_joined(v: &Vocab, x: &[u32], y: &[u32], bx: &mut [f32], by: &mut [f32]) {
+    if y.len() < 2 {
+        return;
+    }
+    // no early exit for words already credited: the credits are then the union of what both
+    // directions find, the same whichever side is `x` (symmetry)
+    for (i, &t) in x.iter().enumerate() {
+        let w = v.strings[t as usize].as_str();
+        for j in 0..y.len() - 1 {
+            let (a, b) = (
+                v.strings[y[j] as usize].as_str(),
+                v.strings[y[j + 1] as usize].as_str(),
+            );
+            if a.len() + b.len() == w.len() && w.starts_with(a) && w.ends_with(b) {
+                bx[i] = 1.0;
+                by[j] = 1.0;
+                by[j + 1] = 1.0;
+                break;
+            }
+        }
+    }
 }
 
 /// Total information of a spelling's words in bits (see [`Vocab::info`]).
@@ -826,6 +854,22 @@ mod tests {
         }
         // cross-script: the transliteration meets the Latin spelling
         assert_eq!(name_grade(level(compare(&c, &r[6], &r[7]), 0)), 4);
+    }
+
+    #[test]
+    fn split_and_joined_syllables_agree() {
+        let c = corpus(&[
+            "Shenzhen Dafu Solutions Co Ltd",
+            "Da Fu Solutions (Shenzhen) Company Limited",
+            "Beijing Hua Sheng Electronics",
+            "Beijing Huasheng Electronics Networks",
+        ]);
+        let r = &c.records;
+        for (a, b) in [(0, 1), (2, 3)] {
+            let s = name_similarity(&c, &r[a], &r[b]).similarity;
+            assert!(s >= NAME_LEVELS[1], "{a} {b}: {s}");
+            assert_eq!(s, name_similarity(&c, &r[b], &r[a]).similarity);
+        }
     }
 
     #[test]
