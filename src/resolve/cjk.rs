@@ -267,14 +267,6 @@ pub fn segment(name: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Whether [`segment`] puts any business word of `name` in English.
-pub fn translates(name: &str) -> bool {
-    name.chars().any(is_cjk)
-        && segment(name)
-            .split(' ')
-            .any(|w| w.is_ascii() && !w.is_empty())
-}
-
 /// One run of CJK characters: the place at its start when the run opens the name, then
 /// business words from the end.
 fn segment_run(chars: &[char], opens_name: bool) -> String {

@@ -843,7 +843,7 @@ mod tests {
             "Blue Ocean Shipping",
             "Ocean Blue Shiping Co",
             "华为技术有限公司",
-            "Hua Wei Ji Shu",
+            "Hua Wei Technology",
         ]);
         let r = &c.records;
         for a in r {

@@ -594,17 +594,6 @@ fn business_words() -> &'static std::collections::HashMap<&'static str, &'static
 /// assert_eq!(p.legal_form.unwrap().0, "pte ltd");
 /// ```
 pub fn split_name(raw: &str) -> NameParts {
-    split_name_with(raw, true)
-}
-
-/// [`split_name`] with the business words of a CJK name transliterated rather than translated
-/// ("华为技术" → "huawei jishu", not "huawei technology"): the other way such names are written
-/// in Latin letters. Preparation keeps both spellings of a name that [`super::cjk::translates`].
-pub fn split_name_transliterated(raw: &str) -> NameParts {
-    split_name_with(raw, false)
-}
-
-fn split_name_with(raw: &str, translate: bool) -> NameParts {
     let nfkc: String = raw.nfkc().collect();
     // Parenthesised parts ("Golden Bay Trading Ltd. (HK)", "Titan (Thailand) Co Ltd") are
     // qualifiers: they are set aside so the legal form before them is still found, and their
@@ -628,12 +617,7 @@ fn split_name_with(raw: &str, translate: bool) -> NameParts {
             }
         }
     }
-    let text = if translate {
-        super::cjk::segment(&text)
-    } else {
-        text
-    };
-    let mut toks = tokens(&fold(&text));
+    let mut toks = tokens(&fold(&super::cjk::segment(&text)));
     let mut forms: Vec<&'static str> = cjk_form.into_iter().collect();
     // suffixes, longest spelling first (up to 6 words)
     'outer: loop {

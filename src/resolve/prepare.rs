@@ -237,16 +237,7 @@ fn draft(r: &RawRecord) -> Draft {
     let names = if class == Some(Class::Person) {
         spellings.iter().map(|s| person_parts(s)).collect()
     } else {
-        // a CJK name's business words translated ("huawei technology") and transliterated
-        // ("huawei jishu"): Latin-letter records use either
-        spellings
-            .iter()
-            .flat_map(|s| {
-                let literal =
-                    super::cjk::translates(s).then(|| normalize::split_name_transliterated(s));
-                std::iter::once(normalize::split_name(s)).chain(literal)
-            })
-            .collect()
+        spellings.iter().map(|s| normalize::split_name(s)).collect()
     };
     let words = normalize::tokens(&normalize::fold(&r.name));
     let has_title = words
