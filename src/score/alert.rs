@@ -165,6 +165,16 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
     if members.len() < 2 {
         return None;
     }
+    // The upper totals are cached (every lower group's totals read them): no window over the
+    // threshold, no structuring to look for.
+    let t = ctx.p.threshold;
+    if !(t > 0.0
+        && ctx
+            .upper_totals(members[0])
+            .is_some_and(|w| w.values().any(|&v| v > t)))
+    {
+        return None;
+    }
     let lower_groups = ctx.g.lower_groups_of(ui);
     if lower_groups.len() < 2 {
         return None;

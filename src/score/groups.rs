@@ -710,8 +710,9 @@ fn upper_attachments(
         if failed.contains(&key) {
             continue;
         }
-        let mx = members.get(&cx).cloned().unwrap_or_else(|| vec![cx]);
-        let my = members.get(&cy).cloned().unwrap_or_else(|| vec![cy]);
+        let (one_x, one_y) = ([cx], [cy]);
+        let mx: &[u32] = members.get(&cx).map_or(&one_x, Vec::as_slice);
+        let my: &[u32] = members.get(&cy).map_or(&one_y, Vec::as_slice);
         let inside = |c: u32| {
             let g = *of.get(&c).unwrap_or(&c);
             g == cx || g == cy
@@ -728,17 +729,19 @@ fn upper_attachments(
             continue;
         }
         // The larger group keeps its id (ties: the smaller id), the other's members move.
-        let (keep, gone, mut moved, mut kept) = if (mx.len(), cy) > (my.len(), cx) {
-            (cx, cy, my, mx)
+        let (keep, gone) = if (mx.len(), cy) > (my.len(), cx) {
+            (cx, cy)
         } else {
-            (cy, cx, mx, my)
+            (cy, cx)
         };
+        let moved = members.remove(&gone).unwrap_or_else(|| vec![gone]);
         for &m in &moved {
             of.insert(m, keep);
         }
-        kept.append(&mut moved);
-        members.insert(keep, kept);
-        members.remove(&gone);
+        members
+            .entry(keep)
+            .or_insert_with(|| vec![keep])
+            .extend(moved);
         *version.entry(keep).or_default() += 1;
         out.push((x, y));
     }
