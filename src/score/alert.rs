@@ -10,10 +10,13 @@
 //!
 //! Lower-bound groups are scored first. Then every upper-bound group that joins at least two
 //! lower groups is checked for structuring; where it finds orders over the threshold that its
-//! lower groups' own findings do not already count (see [`covered`]), every detector runs on the upper group and
-//! structuring counts with `weight × detectors.structuring.upper_weight`, so an upper-bound
-//! alert needs other detectors to corroborate it. Such alerts are marked `bound: upper`; their
-//! bundle lists the lower groups joined and the weak links that join them, with source lines.
+//! lower groups' own findings do not already count (see [`covered`]), every detector runs on
+//! the lower groups whose orders it sums, that show red flags of their own and that are tied by
+//! at least two weak links (see `score_upper`), and structuring counts with `weight ×
+//! detectors.structuring.upper_weight`, so an upper-bound alert needs other detectors to
+//! corroborate it. Such alerts are marked `bound: upper`; their bundle lists the lower groups
+//! joined and the weak links that join them, with source lines. `schema/004_alert_bound.sql`
+//! adds the column.
 
 use crate::score::fast::HashSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,12 +157,14 @@ fn score_group(ctx: &Ctx<'_>, gi: usize) -> GroupResult {
 /// Scores upper group `ui` when it joins at least two lower groups and finds structuring that
 /// their own findings do not cover (see [`covered`]); `None` otherwise.
 ///
-/// What is scored and alerted is the part of the upper group that structuring sums and weak
-/// ties hold: the lower groups holding a consignee or holder of an order in a window over the
-/// threshold, less, repeatedly, any of them tied to the others by fewer than two weak links
-/// (one shared phone or one near-identical name can be chance; two are corroboration, and a
-/// clique of fronts has many). Weakly tied groups without such orders add nothing to the total
-/// and would only dilute the alert. What remains must still find uncovered structuring.
+/// What is scored and alerted is the part of the upper group that structuring sums, that shows
+/// red flags of its own and that weak ties hold: the lower groups holding a consignee or holder
+/// of an order in a window over the threshold; of those, the ones whose own findings include a
+/// detector other than structuring and shell indicators (sub-threshold buying and a thin web
+/// presence are what unrelated small buyers show too; hub routing to Tier 3, listed proximity,
+/// misdeclaration, hugging or fan-in are not); less, repeatedly, any tied to the others by
+/// fewer than two weak links (one shared phone or one near-identical name can be chance; a
+/// clique of fronts has many). What remains must still find uncovered structuring.
 fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupResult> {
     let members = &ctx.g.upper[ui].members;
     if members.len() < 2 {
@@ -195,6 +200,14 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
             }
         }
     }
+    // Each must show a red flag of its own (see above).
+    core.retain(|&l| {
+        lower.get(l).is_some_and(|r| {
+            r.findings
+                .iter()
+                .any(|f| !matches!(f.detector, "structuring" | "shell_indicators"))
+        })
+    });
     // Weak ties between core groups (member pairs), pruned to groups with at least two.
     let mut ties: Vec<(usize, usize)> = Vec::new();
     for &m in members {
@@ -961,8 +974,9 @@ mod tests {
     /// Six fronts in Malaysia tied only by one shared phone (0.6 < `groups.strong`), each
     /// ordering 1,200 H100 in 2025 (0.71 of the threshold; 4.2× together). With `corroborate`,
     /// each line names its own notify party in China (transshipment), the first of them on the
-    /// Entity List (listed proximity, one hop).
-    fn weak_ring(corroborate: bool) -> (World, Vec<Ix>) {
+    /// Entity List (listed proximity, one hop). With `suspect`, the lines are priced like
+    /// accelerators under a harmless description (misdeclaration) instead of declared.
+    fn weak_ring(corroborate: bool, suspect: bool) -> (World, Vec<Ix>) {
         let mut w = World::new();
         let fronts: Vec<Ix> = (0..6)
             .map(|i| w.company(&format!("Front {i} Sdn Bhd"), "MY"))
@@ -976,7 +990,11 @@ mod tests {
                 w.d.entities[n as usize].listed = Some(("Entity List".into(), 1));
             }
             for _ in 0..4 {
-                let l = w.line(f).h100(300.0);
+                let l = if suspect {
+                    w.line(f).suspect(300.0)
+                } else {
+                    w.line(f).h100(300.0)
+                };
                 match notify {
                     Some(n) => l.notify(n).push(),
                     None => l.push(),
@@ -993,7 +1011,7 @@ mod tests {
 
     #[test]
     fn weakly_tied_fronts_alert_on_the_upper_bound_with_corroboration() {
-        let (w, fronts) = weak_ring(true);
+        let (w, fronts) = weak_ring(true, false);
         let out = outcome_of(w);
         let lower: HashSet<usize> = fronts.iter().map(|f| out.groups.lower_of[f]).collect();
         assert_eq!(lower.len(), 6, "no strong tie: six lower groups");
@@ -1038,9 +1056,9 @@ mod tests {
                 })
                 .collect()
         };
-        let (w, _) = weak_ring(true);
+        let (w, _) = weak_ring(true, false);
         let seq = outcome_of(w);
-        let (w, _) = weak_ring(true);
+        let (w, _) = weak_ring(true, false);
         let (d, p) = w.data();
         let par = outcome(d, &p, &Catalog::builtin(), Options { parallel: true });
         assert_eq!(key(&seq), key(&par));
@@ -1049,16 +1067,24 @@ mod tests {
 
     #[test]
     fn weakly_tied_fronts_without_corroboration_do_not_alert() {
-        let (w, _) = weak_ring(false);
+        // Nothing of their own beyond sub-threshold buying: not even scored on the upper bound.
+        let (w, _) = weak_ring(false, false);
         let out = outcome_of(w);
         assert!(out.alerts.is_empty(), "{:?}", out.alerts);
-        // The structuring was found, on the upper bound, and scored under alert_min.
+        let u: HashSet<usize> = out.groups.upper_of.values().copied().collect();
+        assert_eq!(u.len(), 1, "one upper group holds them");
+        assert!(out.upper_results.is_empty());
+        // A weak red flag of their own (misdeclared lines): scored, discounted, under alert_min.
+        let (w, _) = weak_ring(false, true);
+        let out = outcome_of(w);
+        assert!(out.alerts.is_empty(), "{:?}", out.alerts);
         let r = out
             .upper_results
             .first()
             .expect("scored on the upper bound");
         assert!(r.findings.iter().any(|f| f.detector == "structuring"));
-        assert!(r.score < 0.6);
+        assert!(r.findings.iter().any(|f| f.detector == "misdeclaration"));
+        assert!(r.score < 0.6, "{}", r.score);
     }
 
     #[test]
