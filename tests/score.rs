@@ -30,7 +30,16 @@ fn ring_ranks_first_and_decoys_do_not_alert() {
     let env = scored_env();
     let a = alerts(&env);
     assert!(!a.is_empty());
+    assert_eq!(a[0]["bound"], "lower", "the ring is held by strong links");
+    assert!(
+        env.ok(&["alerts"])
+            .lines()
+            .next()
+            .unwrap()
+            .contains("bound")
+    );
     let b: Value = serde_json::from_str(&env.ok(&["alert", "1", "--json"])).unwrap();
+    assert_eq!(b["bound"], "lower");
     let keys: Vec<String> = b["members"]
         .as_array()
         .unwrap()

@@ -62,6 +62,27 @@ pub fn print_bundle(b: &Value, limit: usize, out: &mut dyn Write) -> std::io::Re
         s(&b["window"]),
         s(&b["combination"])
     )?;
+    if b["bound"].as_str() == Some("upper") {
+        writeln!(
+            out,
+            "bound upper: {} lower groups joined by weaker links; structuring weighs × {} (needs corroboration)",
+            b["lower_groups"].as_array().map_or(0, Vec::len),
+            num(&b["structuring_upper_weight"])
+        )?;
+        for g in b["lower_groups"].as_array().into_iter().flatten() {
+            writeln!(
+                out,
+                "  lower group {:<8} {} members, score {:.3}{}",
+                g["group"],
+                g["members"].as_array().map_or(0, Vec::len),
+                num(&g["score"]),
+                g["alert"]
+                    .as_i64()
+                    .map(|a| format!(", alert {a}"))
+                    .unwrap_or_default()
+            )?;
+        }
+    }
     writeln!(
         out,
         "\ntotals (lower bound = strong links; upper bound = possible links too)"
@@ -107,6 +128,30 @@ pub fn print_bundle(b: &Value, limit: usize, out: &mut dyn Write) -> std::io::Re
     }
     let links = b["links"].as_array().cloned().unwrap_or_default();
     writeln!(out, "\nlinks ({})", links.len())?;
+    print_links(&links, limit, out)?;
+    if b["bound"].as_str() == Some("upper") {
+        let weak = b["upper_bound_links"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "\nweaker links joining the lower groups ({})",
+            b["upper_bound_links_total"]
+        )?;
+        print_links(&weak, limit, out)?;
+    }
+    print_orders(b, limit, out)
+}
+
+/// Prints links, at most `limit`.
+fn print_links(links: &[Value], limit: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = |v: &Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string())
+    };
+    let num = |v: &Value| v.as_f64().unwrap_or(0.0);
     for l in links.iter().take(limit) {
         let via = l["via"]["name"]
             .as_str()
@@ -137,6 +182,17 @@ pub fn print_bundle(b: &Value, limit: usize, out: &mut dyn Write) -> std::io::Re
     if links.len() > limit {
         writeln!(out, "  … {} more (--json for all)", links.len() - limit)?;
     }
+    Ok(())
+}
+
+/// Prints a bundle's orders, at most `limit`.
+fn print_orders(b: &Value, limit: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = |v: &Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string())
+    };
+    let num = |v: &Value| v.as_f64().unwrap_or(0.0);
     let orders = b["orders"].as_array().cloned().unwrap_or_default();
     writeln!(out, "\norders ({})", orders.len())?;
     for o in orders.iter().take(limit) {

@@ -5,7 +5,9 @@ use std::io::Write;
 use super::DbArgs;
 use crate::score::alert::{self, AlertRow};
 
-/// List alerts in rank order: score, members, window, lower/upper totals, detectors.
+/// List alerts in rank order: score, bound (lower: a group held by strong links; upper: lower
+/// groups joined by weaker links, structuring discounted), members, window, lower/upper totals,
+/// detectors.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -44,8 +46,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
 pub fn print_table(rows: &[AlertRow], out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:>4}  {:>5}  {:>7}  {:<10} {:>7} {:>7}  {:<52} detectors",
-        "id", "score", "members", "window", "lower×", "upper×", "title"
+        "{:>4}  {:>5}  {:<5}  {:>7}  {:<10} {:>7} {:>7}  {:<52} detectors",
+        "id", "score", "bound", "members", "window", "lower×", "upper×", "title"
     )?;
     for r in rows {
         let ratio = |v: f64| {
@@ -58,9 +60,10 @@ pub fn print_table(rows: &[AlertRow], out: &mut dyn Write) -> std::io::Result<()
         let title: String = r.title.chars().take(52).collect();
         writeln!(
             out,
-            "{:>4}  {:>5.3}  {:>7}  {:<10} {:>7} {:>7}  {:<52} {}",
+            "{:>4}  {:>5.3}  {:<5}  {:>7}  {:<10} {:>7} {:>7}  {:<52} {}",
             r.id,
             r.score,
+            r.bound,
             r.members,
             r.window,
             ratio(r.lower_total),

@@ -56,7 +56,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             "groups              {} lower bound ({} with several members), {} upper bound",
             s.groups_lower, s.multi_member_groups, s.groups_upper
         )?;
-        writeln!(out, "alerts              {}", s.alerts)?;
+        writeln!(
+            out,
+            "alerts              {}  ({} on upper-bound groups)",
+            s.alerts, s.upper_alerts
+        )?;
         writeln!(out, "time                {:.2}s", s.seconds)?;
         if s.alerts > 0 && args.top > 0 {
             writeln!(out)?;

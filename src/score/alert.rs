@@ -7,6 +7,16 @@
 //! them together with its source file + line, the orders counted with their source lines and TPP
 //! conversion, the threshold and window, the lower/upper totals and each detector's weight,
 //! score and contribution.
+//!
+//! Lower-bound groups are scored first. Then every upper-bound group that joins at least two
+//! lower groups is checked for structuring; where it finds orders over the threshold that its
+//! lower groups' own findings do not already count (see [`covered`]), every detector runs on
+//! the lower groups whose orders it sums, that show red flags of their own and that are tied by
+//! at least two weak links (see `score_upper`), and structuring counts with `weight ×
+//! detectors.structuring.upper_weight`, so an upper-bound alert needs other detectors to
+//! corroborate it. Such alerts are marked `bound: upper`; their bundle lists the lower groups
+//! joined and the weak links that join them, with source lines. `schema/004_alert_bound.sql`
+//! adds the column.
 
 use crate::score::fast::HashSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,21 +26,39 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::groups::{self, Groups, Link};
-use super::patterns::{self, Ctx, Finding, Indexes};
+use super::groups::{self, Bound, Groups, Link};
+use super::patterns::{self, Ctx, Finding, Indexes, WindowTotal};
 use super::policy::Policy;
 use super::{Catalog, Data, Ix, LineClass, NONE, Options, ScoreSummary, cc_str};
 use crate::error::{Error, Result};
 
-/// The scored result of one lower-bound group.
+/// The scored result of one group.
 #[derive(Debug, Clone)]
 pub struct GroupResult {
-    /// Index into `groups.lower`.
+    /// Which grouping `group` indexes.
+    pub bound: Bound,
+    /// Index into `groups.lower` or `groups.upper`.
     pub group: usize,
     pub score: f64,
     pub findings: Vec<Finding>,
-    /// Window totals (lower bound) and the matching upper-bound totals: (label, lower, upper).
+    /// Per window: (label, lower, upper). For a lower group its own total and its upper
+    /// group's; for an upper group the largest total of one of its lower groups and its own.
     pub totals: Vec<(String, f64, f64)>,
+    /// The lower groups (indices into `groups.lower`) an upper result joins; a lower group's own.
+    pub lower_groups: Vec<usize>,
+    /// An upper result's members (the lower groups its structuring sums orders of, see
+    /// [`score_upper`]); empty for a lower result, whose members are its group's.
+    pub members: Vec<Ix>,
+}
+
+impl GroupResult {
+    /// The members scored.
+    pub fn members<'a>(&'a self, g: &'a Groups) -> &'a [Ix] {
+        match self.bound {
+            Bound::Lower => &g.lower[self.group].members,
+            Bound::Upper => &self.members,
+        }
+    }
 }
 
 /// One alert, ready to store.
@@ -46,15 +74,24 @@ pub struct Alert {
     pub upper_total: f64,
     pub window: String,
     pub detectors: Vec<String>,
+    /// Lower: a group held by strong links; upper: lower groups joined by weaker links.
+    pub bound: Bound,
+    /// Index into `groups.lower` or `groups.upper` (by `bound`).
     #[serde(skip)]
     pub group: usize,
+    /// Index into `Outcome::results` or `Outcome::upper_results` (by `bound`).
+    #[serde(skip)]
+    pub result: usize,
 }
 
 /// Everything a run computed.
 pub struct Outcome {
     pub data: Data,
     pub groups: Groups,
+    /// One per lower group, in group order.
     pub results: Vec<GroupResult>,
+    /// Upper groups whose structuring the lower groups do not cover, in group order.
+    pub upper_results: Vec<GroupResult>,
     /// Per node entity: (entity index, own score, own findings' scores).
     pub entity_scores: Vec<(Ix, f64, BTreeMap<&'static str, f64>)>,
     pub alerts: Vec<Alert>,
@@ -65,6 +102,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The scored result an alert rests on.
+    pub fn result_of(&self, a: &Alert) -> &GroupResult {
+        match a.bound {
+            Bound::Lower => &self.results[a.result],
+            Bound::Upper => &self.upper_results[a.result],
+        }
+    }
+
     /// The run's summary.
     pub fn summary(&self, p: &Policy) -> ScoreSummary {
         ScoreSummary {
@@ -82,6 +127,11 @@ impl Outcome {
                 .filter(|g| g.members.len() > 1)
                 .count(),
             alerts: self.alerts.len(),
+            upper_alerts: self
+                .alerts
+                .iter()
+                .filter(|a| a.bound == Bound::Upper)
+                .count(),
             top_score: self.alerts.first().map_or(0.0, |a| a.score),
             seconds: 0.0,
         }
@@ -94,23 +144,232 @@ fn score_group(ctx: &Ctx<'_>, gi: usize) -> GroupResult {
     let score = patterns::combine(ctx.p, &findings);
     let totals = totals(ctx, members);
     GroupResult {
+        bound: Bound::Lower,
         group: gi,
         score,
         findings,
         totals,
+        lower_groups: vec![gi],
+        members: Vec::new(),
     }
 }
 
-/// Lower- and upper-bound totals per window (allowance lines when the profile has a threshold,
-/// every controlled line otherwise).
-fn totals(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<(String, f64, f64)> {
-    let lines_for = |m: &[Ix]| {
-        if ctx.p.threshold > 0.0 {
-            ctx.allowance_lines(m)
-        } else {
-            ctx.lines_of(m)
+/// Scores upper group `ui` when it joins at least two lower groups and finds structuring that
+/// their own findings do not cover (see [`covered`]); `None` otherwise.
+///
+/// What is scored and alerted is the part of the upper group that structuring sums, that shows
+/// red flags of its own and that weak ties hold: the lower groups holding a consignee or holder
+/// of an order in a window over the threshold; of those, the ones whose own findings include a
+/// detector other than structuring and shell indicators (sub-threshold buying and a thin web
+/// presence are what unrelated small buyers show too; hub routing to Tier 3, listed proximity,
+/// misdeclaration, hugging or fan-in are not); less, repeatedly, any tied to the others by
+/// fewer than two weak links (one shared phone or one near-identical name can be chance; a
+/// clique of fronts has many). What remains must still find uncovered structuring.
+fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupResult> {
+    let members = &ctx.g.upper[ui].members;
+    if members.len() < 2 {
+        return None;
+    }
+    // The upper totals are cached (every lower group's totals read them): no window over the
+    // threshold, no structuring to look for.
+    let t = ctx.p.threshold;
+    if !(t > 0.0
+        && ctx
+            .upper_totals(members[0])
+            .is_some_and(|w| w.values().any(|&v| v > t)))
+    {
+        return None;
+    }
+    let lower_groups = ctx.g.lower_groups_of(ui);
+    if lower_groups.len() < 2 {
+        return None;
+    }
+    let windows = uncovered_windows(ctx, members, &lower_groups, lower)?;
+    let set: HashSet<Ix> = members.iter().copied().collect();
+    let inside: HashSet<usize> = lower_groups.iter().copied().collect();
+    let mut core: BTreeSet<usize> = BTreeSet::new();
+    for w in &windows {
+        for &i in &w.lines {
+            let l = &ctx.d.lines[i];
+            for x in [l.consignee, ctx.holder(l, &set)] {
+                if let Some(&lg) = ctx.g.lower_of.get(&x)
+                    && inside.contains(&lg)
+                {
+                    core.insert(lg);
+                }
+            }
         }
+    }
+    // Each must show a red flag of its own (see above).
+    core.retain(|&l| {
+        lower.get(l).is_some_and(|r| {
+            r.findings
+                .iter()
+                .any(|f| !matches!(f.detector, "structuring" | "shell_indicators"))
+        })
+    });
+    // Weak ties between core groups (member pairs), pruned to groups with at least two.
+    let mut ties: Vec<(usize, usize)> = Vec::new();
+    for &m in members {
+        for x in ctx.g.weak_of.get(&m).map_or(&[][..], Vec::as_slice) {
+            if m < *x && set.contains(x) {
+                ties.push((ctx.g.lower_of[&m], ctx.g.lower_of[x]));
+            }
+        }
+    }
+    loop {
+        let mut degree: BTreeMap<usize, usize> = core.iter().map(|&l| (l, 0)).collect();
+        for &(a, b) in &ties {
+            if a != b && core.contains(&a) && core.contains(&b) {
+                *degree.entry(a).or_default() += 1;
+                *degree.entry(b).or_default() += 1;
+            }
+        }
+        let weak: Vec<usize> = degree
+            .into_iter()
+            .filter(|&(_, n)| n < 2)
+            .map(|(l, _)| l)
+            .collect();
+        if weak.is_empty() {
+            break;
+        }
+        for l in weak {
+            core.remove(&l);
+        }
+    }
+    if core.len() < 2 {
+        return None;
+    }
+    let core_groups: Vec<usize> = core.into_iter().collect();
+    let mut core_members: Vec<Ix> = core_groups
+        .iter()
+        .flat_map(|&l| ctx.g.lower[l].members.iter().copied())
+        .collect();
+    core_members.sort_by_key(|&x| ctx.d.entity(x).id);
+    let s = if core_groups.len() == lower_groups.len() {
+        patterns::structuring::detect(ctx, &core_members)
+    } else {
+        uncovered_windows(ctx, &core_members, &core_groups, lower)?;
+        patterns::structuring::detect(ctx, &core_members)
     };
+    s.as_ref()?;
+    let findings = patterns::run_with(ctx, &core_members, s);
+    let score = patterns::combine_in(ctx.p, &findings, Bound::Upper);
+    let totals = upper_group_totals(ctx, &core_members, &core_groups);
+    Some(GroupResult {
+        bound: Bound::Upper,
+        group: ui,
+        score,
+        findings,
+        totals,
+        lower_groups: core_groups,
+        members: core_members,
+    })
+}
+
+/// The windows in which structuring fires on `members` (lower groups `lower_groups`) and is
+/// not [`covered`] by those groups' own findings; `None` when it does not fire or is covered.
+fn uncovered_windows(
+    ctx: &Ctx<'_>,
+    members: &[Ix],
+    lower_groups: &[usize],
+    lower: &[GroupResult],
+) -> Option<Vec<WindowTotal>> {
+    let s = patterns::structuring::detect(ctx, members)?;
+    let fired: BTreeSet<&str> = s.details["windows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| w["window"].as_str())
+        .collect();
+    let windows: Vec<WindowTotal> = ctx
+        .windows(members, &ctx.allowance_lines(members))
+        .into_iter()
+        .filter(|w| fired.contains(w.label.as_str()))
+        .collect();
+    (!covered(ctx, &windows, lower_groups, lower)).then_some(windows)
+}
+
+/// Whether an upper group's structuring is covered by the lower bound: in every window it
+/// fires (`windows`), the orders that none of its lower groups' own structuring findings counts
+/// sum to no more than the threshold. The weak links then only add orders to structuring the
+/// lower bound already reports (or join networks already reported); otherwise they reveal,
+/// beyond what is reported, another threshold's worth of orders split under it.
+pub fn covered(
+    ctx: &Ctx<'_>,
+    windows: &[WindowTotal],
+    lower_groups: &[usize],
+    lower: &[GroupResult],
+) -> bool {
+    let reported: HashSet<usize> = lower_groups
+        .iter()
+        .filter_map(|&l| lower.get(l))
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.detector == "structuring")
+        .flat_map(|f| f.lines.iter().copied())
+        .collect();
+    let (p, c) = (ctx.p, ctx.c);
+    !windows.iter().any(|w| {
+        let new: f64 = w
+            .lines
+            .iter()
+            .filter(|i| !reported.contains(i))
+            .map(|&i| ctx.d.lines[i].amount(p, c))
+            .sum();
+        new > p.threshold
+    })
+}
+
+/// The lines a group's totals count: allowance lines when the profile has a threshold, every
+/// controlled line otherwise.
+fn counted_lines(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<usize> {
+    if ctx.p.threshold > 0.0 {
+        ctx.allowance_lines(members)
+    } else {
+        ctx.lines_of(members)
+    }
+}
+
+/// An upper group's totals per window beside the largest total one of its lower groups reaches
+/// in the same window (rolling windows: in its own heaviest window).
+fn upper_group_totals(
+    ctx: &Ctx<'_>,
+    members: &[Ix],
+    lower_groups: &[usize],
+) -> Vec<(String, f64, f64)> {
+    let per_lower: Vec<BTreeMap<String, f64>> = lower_groups
+        .iter()
+        .map(|&l| {
+            let m = &ctx.g.lower[l].members;
+            ctx.windows(m, &counted_lines(ctx, m))
+                .into_iter()
+                .map(|w| (w.label, w.total))
+                .collect()
+        })
+        .collect();
+    let rolling = matches!(ctx.p.window, super::policy::Window::Rolling { .. });
+    ctx.windows(members, &counted_lines(ctx, members))
+        .into_iter()
+        .map(|w| {
+            let lower = per_lower
+                .iter()
+                .map(|t| {
+                    if rolling {
+                        t.values().copied().fold(0.0, f64::max)
+                    } else {
+                        t.get(&w.label).copied().unwrap_or(0.0)
+                    }
+                })
+                .fold(0.0, f64::max)
+                .min(w.total);
+            (w.label, lower, w.total)
+        })
+        .collect()
+}
+
+/// Lower- and upper-bound totals per window of a lower group.
+fn totals(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<(String, f64, f64)> {
+    let lines_for = |m: &[Ix]| counted_lines(ctx, m);
     let lower = ctx.windows(members, &lines_for(members));
     let upper = members.first().and_then(|&m| ctx.upper_totals(m));
     lower
@@ -127,7 +386,7 @@ fn totals(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<(String, f64, f64)> {
 /// Scores every group and entity and ranks the alerts.
 pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
     let groups = groups::build(&data, p);
-    let (results, entity_scores, indexes) = {
+    let (results, upper_results, entity_scores, indexes) = {
         let indexes = Indexes::new(&data, p, &groups);
         let ctx = Ctx::with(&data, p, c, &groups, &indexes);
         let n = groups.lower.len();
@@ -138,6 +397,16 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
                 .collect()
         } else {
             (0..n).map(|gi| score_group(&ctx, gi)).collect()
+        };
+        let upper_results: Vec<GroupResult> = if opts.parallel {
+            (0..groups.upper.len())
+                .into_par_iter()
+                .filter_map(|ui| score_upper(&ctx, &results, ui))
+                .collect()
+        } else {
+            (0..groups.upper.len())
+                .filter_map(|ui| score_upper(&ctx, &results, ui))
+                .collect()
         };
         let entity = |m: Ix| -> (Ix, f64, BTreeMap<&'static str, f64>) {
             let gi = groups.lower_of[&m];
@@ -154,45 +423,62 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
         } else {
             groups.nodes.iter().map(|&m| entity(m)).collect()
         };
-        (results, entity_scores, indexes)
+        (results, upper_results, entity_scores, indexes)
     };
-    let mut alerts: Vec<Alert> = results
+    let candidates = results
         .iter()
-        .filter(|r| r.score >= p.scoring.alert_min)
-        .map(|r| {
-            let g = &groups.lower[r.group];
+        .enumerate()
+        .chain(upper_results.iter().enumerate());
+    let mut alerts: Vec<Alert> = candidates
+        .filter(|(_, r)| r.score >= p.scoring.alert_min)
+        .map(|(ri, r)| {
+            let group_id = match r.bound {
+                Bound::Lower => groups.lower[r.group].id,
+                Bound::Upper => groups.upper[r.group].id,
+            };
+            let members = r.members(&groups);
+            // The window an alert names: the heaviest of the bound it rests on.
             let (window, lower, upper) = r
                 .totals
                 .iter()
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .max_by(|a, b| {
+                    let (x, y) = match r.bound {
+                        Bound::Lower => (a.1, b.1),
+                        Bound::Upper => (a.2, b.2),
+                    };
+                    x.total_cmp(&y).then(b.0.cmp(&a.0))
+                })
                 .cloned()
                 .unwrap_or_default();
-            let linked = linked_parties(&data, &groups, &g.members);
-            let lead = g.members[0];
+            let linked = linked_parties(&data, &groups, members);
+            let lead = members[0];
             let hub = linked.first().map(|&x| data.entity(x).name.clone());
-            let title = match (&hub, g.members.len()) {
+            let title = match (&hub, members.len()) {
                 (Some(h), n) if n > 1 => format!("{n} consignees tied through {h}"),
                 (_, n) if n > 1 => format!("{n} consignees led by {}", data.entity(lead).name),
                 _ => data.entity(lead).name.clone(),
             };
             Alert {
                 id: 0,
-                group_id: g.id,
+                group_id,
                 score: r.score,
                 title,
-                members: g.members.iter().map(|&m| data.entity(m).id).collect(),
+                members: members.iter().map(|&m| data.entity(m).id).collect(),
                 linked: linked.iter().map(|&m| data.entity(m).id).collect(),
                 lower_total: lower,
                 upper_total: upper,
                 window,
                 detectors: r.findings.iter().map(|f| f.detector.to_string()).collect(),
+                bound: r.bound,
                 group: r.group,
+                result: ri,
             }
         })
         .collect();
     alerts.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
+            .then(a.bound.cmp(&b.bound))
             .then(b.lower_total.total_cmp(&a.lower_total))
             .then(a.group_id.cmp(&b.group_id))
     });
@@ -203,6 +489,7 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
         data,
         groups,
         results,
+        upper_results,
         entity_scores,
         alerts,
         indexes,
@@ -263,9 +550,14 @@ type OrderText = (
 
 /// The orders of an alert's group — its own lines (a fan-in finding's lines of other consignees
 /// stay in its details), by line index — with their text read from the store.
-fn orders(conn: &Connection, ctx: &Ctx<'_>, a: &Alert) -> Result<Vec<(usize, OrderText)>> {
+fn orders(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    out: &Outcome,
+    a: &Alert,
+) -> Result<Vec<(usize, OrderText)>> {
     let order_lines: BTreeSet<usize> = ctx
-        .lines_of(&ctx.g.lower[a.group].members)
+        .lines_of(out.result_of(a).members(ctx.g))
         .into_iter()
         .collect();
     let mut st = conn.prepare_cached(
@@ -288,13 +580,18 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
     let (p, c) = (ctx.p, ctx.c);
     let d = &out.data;
     let g = &out.groups;
-    let r = &out.results[a.group];
-    let members = &g.lower[a.group].members;
-    let upper_members: Vec<Ix> = g
-        .upper_of
-        .get(&members[0])
-        .map(|&u| g.upper[u].members.clone())
-        .unwrap_or_default();
+    let r = out.result_of(a);
+    let members = r.members(g);
+    // A lower alert's upper group adds members ("upper_bound_only"); an upper alert's members
+    // are its upper group already.
+    let upper_members: Vec<Ix> = match a.bound {
+        Bound::Lower => g
+            .upper_of
+            .get(&members[0])
+            .map(|&u| g.upper[u].members.clone())
+            .unwrap_or_default(),
+        Bound::Upper => g.upper[a.group].members.clone(),
+    };
     let counted: HashSet<usize> = ctx.allowance_lines(members).into_iter().collect();
     let mut orders = Vec::with_capacity(order_text.len());
     for (i, (key, date, order_ref, product, hs)) in order_text {
@@ -330,11 +627,17 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
     }
     let member_json = |m: Ix, role: &str| {
         let e = d.entity(m);
-        json!({
+        let mut v = json!({
             "entity": e.id, "name": e.name, "country": cc_str(e.country), "role": role,
             "keys": e.keys, "first_record": d.at(e.first.0, e.first.1),
             "listed": e.listed.as_ref().map(|l| &l.0),
-        })
+        });
+        if a.bound == Bound::Upper
+            && let (Some(&l), Value::Object(o)) = (g.lower_of.get(&m), &mut v)
+        {
+            o.insert("lower_group".into(), json!(g.lower[l].id));
+        }
+        v
     };
     let mut ms: Vec<Value> = members.iter().map(|&m| member_json(m, "member")).collect();
     let linked_ix: Vec<Ix> = linked_parties(d, g, members);
@@ -347,22 +650,37 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
             .take(UPPER_LINKS)
             .map(|&m| member_json(m, "upper_bound_only")),
     );
+    let same_lower = |l: &Link| g.lower_of.get(&l.a) == g.lower_of.get(&l.b);
+    // `links`: what holds the members (an upper alert: each of its lower groups) by strong links.
     let links: Vec<Value> = g
         .links_within(members)
         .into_iter()
+        .filter(|l| a.bound == Bound::Lower || same_lower(l))
         .map(|l| link_json(d, l))
         .collect();
-    // Links from the members to the rest of their upper-bound group (what the upper total adds),
-    // at most UPPER_LINKS of them.
+    // `upper_bound_links`: a lower alert's links from its members to the rest of their upper
+    // group (what the upper total adds); an upper alert's weaker links between lower groups
+    // (what joins them, with the pair's summed strength). At most UPPER_LINKS of them.
     let mut upper_links: Vec<&Link> = Vec::new();
-    let upper_set: HashSet<Ix> = upper_members.iter().copied().collect();
-    for &m in members {
-        for &li in g.links_of.get(&m).map_or(&[][..], Vec::as_slice) {
-            let l = &g.links[li];
-            let other = if l.a == m { l.b } else { l.a };
-            if !member_set.contains(&other) && upper_set.contains(&other) {
-                upper_links.push(l);
+    match a.bound {
+        Bound::Lower => {
+            let upper_set: HashSet<Ix> = upper_members.iter().copied().collect();
+            for &m in members {
+                for &li in g.links_of.get(&m).map_or(&[][..], Vec::as_slice) {
+                    let l = &g.links[li];
+                    let other = if l.a == m { l.b } else { l.a };
+                    if !member_set.contains(&other) && upper_set.contains(&other) {
+                        upper_links.push(l);
+                    }
+                }
             }
+        }
+        Bound::Upper => {
+            // Between lower groups of the upper group, at least one end a member: the links
+            // that join the members' lower groups, directly or through a third group.
+            upper_links.extend(g.links_within(&upper_members).into_iter().filter(|l| {
+                !same_lower(l) && (member_set.contains(&l.a) || member_set.contains(&l.b))
+            }));
         }
     }
     upper_links.sort_by_key(|l| (l.a, l.b, l.kind, l.via));
@@ -371,13 +689,41 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
     let upper_links: Vec<Value> = upper_links
         .into_iter()
         .take(UPPER_LINKS)
-        .map(|l| link_json(d, l))
+        .map(|l| {
+            let mut v = link_json(d, l);
+            if let Value::Object(o) = &mut v {
+                let pair = g.pair.get(&(l.a.min(l.b), l.a.max(l.b))).copied();
+                o.insert("pair_strength".into(), json!(pair.unwrap_or(l.strength)));
+            }
+            v
+        })
         .collect();
+    // An upper alert's lower groups: their members, own score and own alert, if any.
+    let lower_groups: Vec<Value> = match a.bound {
+        Bound::Lower => Vec::new(),
+        Bound::Upper => r
+            .lower_groups
+            .iter()
+            .map(|&l| {
+                let own = out
+                    .alerts
+                    .iter()
+                    .find(|x| x.bound == Bound::Lower && x.group == l)
+                    .map(|x| x.id);
+                json!({
+                    "group": g.lower[l].id,
+                    "members": g.lower[l].members.iter().map(|&m| d.entity(m).id).collect::<Vec<_>>(),
+                    "score": out.results[l].score,
+                    "alert": own,
+                })
+            })
+            .collect(),
+    };
     let detectors: Vec<Value> = r
         .findings
         .iter()
         .map(|f| {
-            let w = patterns::weight(p, f.detector);
+            let w = patterns::weight_in(p, f.detector, a.bound);
             json!({
                 "detector": f.detector, "score": f.score, "weight": w, "contribution": w * f.score,
                 "summary": f.summary, "details": f.details,
@@ -388,6 +734,8 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
         "alert": a.id,
         "score": a.score,
         "title": a.title,
+        "bound": a.bound.as_str(),
+        "structuring_upper_weight": p.detectors.structuring.upper_weight,
         "policy": p.name,
         "measure": p.unit(),
         "threshold": p.threshold,
@@ -405,6 +753,9 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
         m.insert("members".into(), Value::Array(ms));
         m.insert("links".into(), Value::Array(links));
         m.insert("upper_bound_links".into(), Value::Array(upper_links));
+        if a.bound == Bound::Upper {
+            m.insert("lower_groups".into(), Value::Array(lower_groups));
+        }
         m.insert("detectors".into(), Value::Array(detectors));
         m.insert("orders".into(), Value::Array(orders));
     }
@@ -498,8 +849,8 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
         }
         let mut ins = tx.prepare_cached(
             "INSERT INTO alerts (id, group_id, score, title, members, lower_total, upper_total,
-                                 threshold, window, detectors, bundle)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                 threshold, window, detectors, bundle, bound)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         let mut mem = tx.prepare_cached(
             "INSERT OR IGNORE INTO alert_members (alert_id, entity_id, role) VALUES (?1, ?2, ?3)",
@@ -510,7 +861,7 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
         let texts = out
             .alerts
             .iter()
-            .map(|a| orders(&tx, &ctx, a))
+            .map(|a| orders(&tx, &ctx, out, a))
             .collect::<Result<Vec<_>>>()?;
         let build = |(a, t): (&Alert, Vec<(usize, OrderText)>)| {
             serde_json::to_string(&bundle(&ctx, out, a, t)).unwrap_or_default()
@@ -532,7 +883,8 @@ pub fn store(conn: &Connection, p: &Policy, c: &Catalog, out: &Outcome) -> Resul
                 p.threshold,
                 a.window,
                 a.detectors.join(","),
-                b
+                b,
+                a.bound.as_str()
             ])?;
             for m in &a.members {
                 mem.execute(params![a.id, m, "member"])?;
@@ -564,6 +916,8 @@ pub struct AlertRow {
     pub upper_total: f64,
     pub threshold: f64,
     pub detectors: String,
+    /// `lower` or `upper`: the grouping the alert rests on.
+    pub bound: String,
 }
 
 /// The stored alerts in rank order, at most `top`.
@@ -573,7 +927,7 @@ pub struct AlertRow {
 pub fn list(conn: &Connection, top: Option<usize>) -> Result<Vec<AlertRow>> {
     let mut st = conn.prepare(
         "SELECT id, score, group_id, members, title, window, lower_total, upper_total, threshold,
-                detectors
+                detectors, bound
          FROM alerts ORDER BY id LIMIT ?1",
     )?;
     let limit = top.map_or(-1, |t| t as i64);
@@ -589,6 +943,7 @@ pub fn list(conn: &Connection, top: Option<usize>) -> Result<Vec<AlertRow>> {
             upper_total: r.get(7)?,
             threshold: r.get(8)?,
             detectors: r.get(9)?,
+            bound: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -609,4 +964,147 @@ pub fn get(conn: &Connection, id: i64) -> Result<Value> {
         key: format!("alerts.{id}.bundle"),
         reason: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::testutil::*;
+
+    /// Six fronts in Malaysia tied only by one shared phone (0.6 < `groups.strong`), each
+    /// ordering 1,200 H100 in 2025 (0.71 of the threshold; 4.2× together). With `corroborate`,
+    /// each line names its own notify party in China (transshipment), the first of them on the
+    /// Entity List (listed proximity, one hop). With `suspect`, the lines are priced like
+    /// accelerators under a harmless description (misdeclaration) instead of declared.
+    fn weak_ring(corroborate: bool, suspect: bool) -> (World, Vec<Ix>) {
+        let mut w = World::new();
+        let fronts: Vec<Ix> = (0..6)
+            .map(|i| w.company(&format!("Front {i} Sdn Bhd"), "MY"))
+            .collect();
+        for (i, &f) in fronts.iter().enumerate() {
+            w.phone(f, "+60321234567");
+            let notify = corroborate.then(|| w.company(&format!("Notify {i} Ltd"), "CN"));
+            if let Some(n) = notify
+                && i == 0
+            {
+                w.d.entities[n as usize].listed = Some(("Entity List".into(), 1));
+            }
+            for _ in 0..4 {
+                let l = if suspect {
+                    w.line(f).suspect(300.0)
+                } else {
+                    w.line(f).h100(300.0)
+                };
+                match notify {
+                    Some(n) => l.notify(n).push(),
+                    None => l.push(),
+                }
+            }
+        }
+        (w, fronts)
+    }
+
+    fn outcome_of(w: World) -> Outcome {
+        let (d, p) = w.data();
+        outcome(d, &p, &Catalog::builtin(), Options::default())
+    }
+
+    #[test]
+    fn weakly_tied_fronts_alert_on_the_upper_bound_with_corroboration() {
+        let (w, fronts) = weak_ring(true, false);
+        let out = outcome_of(w);
+        let lower: HashSet<usize> = fronts.iter().map(|f| out.groups.lower_of[f]).collect();
+        assert_eq!(lower.len(), 6, "no strong tie: six lower groups");
+        assert!(
+            out.alerts.iter().all(|a| a.bound == Bound::Upper),
+            "no front alerts alone"
+        );
+        let a = out.alerts.first().expect("the upper group alerts");
+        assert_eq!(a.members.len(), 6);
+        let r = out.result_of(a);
+        let s = r.findings.iter().find(|f| f.detector == "structuring");
+        assert_eq!(s.map(|f| f.score), Some(1.0));
+        // Structuring alone would not reach alert_min: it counts at weight × upper_weight.
+        let p = Policy::builtin("diffusion-2025").unwrap();
+        let w = patterns::weight_in(&p, "structuring", Bound::Upper);
+        assert!((w - 0.7 * p.detectors.structuring.upper_weight).abs() < 1e-12);
+        assert!(w < p.scoring.alert_min);
+        assert!(r.findings.iter().any(|f| f.detector == "transshipment"));
+        assert!(r.findings.iter().any(|f| f.detector == "listed_proximity"));
+        // The bundle says it rests on the upper bound and shows the weak links, with lines.
+        let c = Catalog::builtin();
+        let ctx = Ctx::with(&out.data, &p, &c, &out.groups, &out.indexes);
+        let b = bundle(&ctx, &out, a, Vec::new());
+        assert_eq!(b["bound"], "upper");
+        assert_eq!(b["lower_groups"].as_array().unwrap().len(), 6);
+        let weak = b["upper_bound_links"].as_array().unwrap();
+        assert_eq!(weak.len(), 15, "every pair of the six shares the phone");
+        for l in weak {
+            assert_eq!(l["kind"], "phone");
+            assert!(l["evidence"][0].as_str().unwrap().starts_with("test.csv:"));
+        }
+    }
+
+    #[test]
+    fn upper_bound_scoring_is_the_same_in_parallel() {
+        let key = |out: &Outcome| -> Vec<(i64, String, u64, Vec<i64>)> {
+            out.alerts
+                .iter()
+                .map(|a| {
+                    let b = a.bound.as_str().to_string();
+                    (a.id, b, a.score.to_bits(), a.members.clone())
+                })
+                .collect()
+        };
+        let (w, _) = weak_ring(true, false);
+        let seq = outcome_of(w);
+        let (w, _) = weak_ring(true, false);
+        let (d, p) = w.data();
+        let par = outcome(d, &p, &Catalog::builtin(), Options { parallel: true });
+        assert_eq!(key(&seq), key(&par));
+        assert!(!key(&seq).is_empty());
+    }
+
+    #[test]
+    fn weakly_tied_fronts_without_corroboration_do_not_alert() {
+        // Nothing of their own beyond sub-threshold buying: not even scored on the upper bound.
+        let (w, _) = weak_ring(false, false);
+        let out = outcome_of(w);
+        assert!(out.alerts.is_empty(), "{:?}", out.alerts);
+        let u: HashSet<usize> = out.groups.upper_of.values().copied().collect();
+        assert_eq!(u.len(), 1, "one upper group holds them");
+        assert!(out.upper_results.is_empty());
+        // A weak red flag of their own (misdeclared lines): scored, discounted, under alert_min.
+        let (w, _) = weak_ring(false, true);
+        let out = outcome_of(w);
+        assert!(out.alerts.is_empty(), "{:?}", out.alerts);
+        let r = out
+            .upper_results
+            .first()
+            .expect("scored on the upper bound");
+        assert!(r.findings.iter().any(|f| f.detector == "structuring"));
+        assert!(r.findings.iter().any(|f| f.detector == "misdeclaration"));
+        assert!(r.score < 0.6, "{}", r.score);
+    }
+
+    #[test]
+    fn a_registered_agents_clients_do_not_alert() {
+        // Twenty-five unrelated firms registered at one agent's address and phone, each under
+        // the threshold, together far over it, each shipping on to China: mass registration
+        // makes no link, so there is no group, lower or upper, to sum them.
+        let mut w = World::new();
+        for i in 0..25 {
+            let f = w.company(&format!("Client {i} Pte Ltd"), "SG");
+            w.address(f, "160 Robinson Road #14-04 SBF Center");
+            w.phone(f, "+6562223333");
+            let n = w.company(&format!("Buyer {i}"), "CN");
+            for _ in 0..2 {
+                w.line(f).notify(n).h100(500.0).push();
+            }
+        }
+        let out = outcome_of(w);
+        assert!(out.alerts.is_empty(), "{:?}", out.alerts);
+        assert!(out.upper_results.is_empty());
+        assert!(out.groups.upper.iter().all(|u| u.members.len() == 1));
+    }
 }

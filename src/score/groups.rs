@@ -5,9 +5,10 @@
 //! (each with its kind, strength and source file + line evidence) and two partitions of the
 //! *nodes* (entities that are the consignee or end user of a line carrying controlled compute):
 //! `lower`, joined by pairs whose summed link strength reaches `groups.strong`, and `upper`,
-//! which attaches to each lower group the lower groups one weaker link away (pairs reaching
-//! `groups.possible`, and records resolve kept as possible matches) — one hop, never a chain
-//! (see `upper_attachments`).
+//! which joins lower groups tied by weaker links (pairs reaching `groups.possible`, and records
+//! resolve kept as possible matches) as long as every two lower groups of an upper group are at
+//! most two weak links apart inside it: stars and cliques of weakly tied fronts join, chains do
+//! not percolate (see `upper_attachments`).
 //!
 //! A link comes from a *feature* several nodes share: a common owner or ultimate owner, a common
 //! director or officer, an address, phone or e-mail, the same end user / notify party / payer /
@@ -110,6 +111,26 @@ impl LinkKind {
     }
 }
 
+/// Which grouping a result or an alert rests on: the lower bound (strong links only) or the
+/// upper bound (weaker links too).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    #[default]
+    Lower,
+    Upper,
+}
+
+impl Bound {
+    /// The bound's name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bound::Lower => "lower",
+            Bound::Upper => "upper",
+        }
+    }
+}
+
 /// Evidence: (source id, line).
 pub type At = (i64, i64);
 
@@ -158,9 +179,32 @@ pub struct Groups {
     pub nominees: HashSet<Ix>,
     /// Indices into `links` of each node's links.
     pub links_of: HashMap<Ix, Vec<usize>>,
+    /// Each node's weak partners in other lower groups (pairs reaching `groups.possible`, or a
+    /// possible match), sorted: the ties the upper bound is made of.
+    pub weak_of: HashMap<Ix, Vec<Ix>>,
 }
 
 impl Groups {
+    /// The members of group `gi` of a bound.
+    pub fn members(&self, bound: Bound, gi: usize) -> &[Ix] {
+        match bound {
+            Bound::Lower => &self.lower[gi].members,
+            Bound::Upper => &self.upper[gi].members,
+        }
+    }
+
+    /// The lower groups (indices into `lower`) an upper group joins, in order.
+    pub fn lower_groups_of(&self, ui: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = self.upper[ui]
+            .members
+            .iter()
+            .map(|m| self.lower_of[m])
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// The links between members of a group, strongest pairs first.
     pub fn links_within(&self, members: &[Ix]) -> Vec<&Link> {
         let set: HashSet<Ix> = members.iter().copied().collect();
@@ -564,6 +608,17 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         let s = out.pair.get(&(a, b)).copied().unwrap_or(0.0);
         weak.push((index[&a], index[&b], s));
     }
+    for &(a, b, _) in &weak {
+        if lower.find(a) != lower.find(b) {
+            let (x, y) = (out.nodes[a as usize], out.nodes[b as usize]);
+            out.weak_of.entry(x).or_default().push(y);
+            out.weak_of.entry(y).or_default().push(x);
+        }
+    }
+    for v in out.weak_of.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
     let mut upper = lower.clone();
     for (x, y) in upper_attachments(&mut lower, &weak) {
         upper.union(x, y);
@@ -577,49 +632,137 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     out
 }
 
-/// The upper bound's joins: which lower groups (by union-find root) a weak or possible link
-/// attaches to which. One hop, not a chain: links are taken strongest first (ties by group), a
-/// group that has been attached to another takes no more links, and two groups that have each
-/// drawn others in are not joined. So an upper group is a lower group plus the groups one weak
-/// link away from it. Union-find over every weak link percolates: on a 1M-shipment store it
-/// joined 33,786 entities (and 2,141 of a 10k-company store) into one upper group, whose total
-/// bounded nothing.
+/// The upper bound's joins: which lower groups (by union-find root) weak or possible links
+/// join, as pairs to union.
+///
+/// The rule: **an upper group has weak-link diameter at most 2** — every two lower groups in it
+/// are tied by a weak link, or are both tied to a third lower group of the same upper group.
+/// Links between lower groups are taken strongest first (at equal strength those whose ends
+/// share more weak neighbours, then by group), and the upper groups
+/// of their two ends are merged when the merged group keeps that property. So a star (a group
+/// and the groups one weak link away) and a clique of fronts tied by equal weak links (six
+/// fronts sharing one phone) each end in one upper group, whatever order their links come in,
+/// while a chain A ~ B ~ C ~ D never puts A with D, and two stars tied hub to hub stay apart.
+/// An upper group lies within two weak hops of each of its lower groups, so it cannot
+/// percolate: union-find over every weak link once joined 33,786 entities of a 1M-shipment
+/// store (and 2,141 of a 10k-company store) into one upper group, whose total bounded nothing.
+///
+/// # Complexity
+/// O(W log W) to sort the W links between lower groups, plus, per merge attempt of upper groups
+/// A and B, O(|A|·|B|·d log d) for d weak neighbours per group, stopping at the first pair more
+/// than two hops apart; a failed pair of groups is not tried again until one of them grows.
 fn upper_attachments(
     lower: &mut crate::resolve::cluster::UnionFind,
     weak: &[(u32, u32, f64)],
 ) -> Vec<(u32, u32)> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Role {
-        Free,
-        Hub,
-        Attached,
+    // The strongest link between each pair of lower groups.
+    let mut best: BTreeMap<(u32, u32), f64> = BTreeMap::new();
+    for &(a, b, s) in weak {
+        let (x, y) = (lower.find(a), lower.find(b));
+        if x != y {
+            let e = best.entry((x.min(y), x.max(y))).or_insert(s);
+            *e = e.max(s);
+        }
     }
-    let mut links: Vec<(u32, u32, f64)> = weak
-        .iter()
-        .map(|&(a, b, s)| {
-            let (x, y) = (lower.find(a), lower.find(b));
-            (x.min(y), x.max(y), s)
-        })
-        .filter(|&(x, y, _)| x != y)
+    let mut adj: HashMap<u32, Vec<u32>> = HashMap::default();
+    for &(x, y) in best.keys() {
+        adj.entry(x).or_default().push(y);
+        adj.entry(y).or_default().push(x);
+    }
+    for v in adj.values_mut() {
+        v.sort_unstable();
+    }
+    let none: Vec<u32> = Vec::new();
+    let neighbours = |x: u32| adj.get(&x).unwrap_or(&none);
+    // Strongest first; at equal strength, links whose ends share more weak neighbours (inside a
+    // clique) before bridges between two neighbourhoods; then by group.
+    let mut links: Vec<(u32, u32, f64, usize)> = best
+        .into_iter()
+        .map(|((x, y), s)| (x, y, s, common(neighbours(x), neighbours(y))))
         .collect();
-    links.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-    let mut role: HashMap<u32, Role> = HashMap::default();
+    links.sort_by(|a, b| {
+        b.2.total_cmp(&a.2)
+            .then(b.3.cmp(&a.3))
+            .then((a.0, a.1).cmp(&(b.0, b.1)))
+    });
+    // Upper group of each lower group (absent: on its own), members and version of each.
+    let mut of: HashMap<u32, u32> = HashMap::default();
+    let mut members: HashMap<u32, Vec<u32>> = HashMap::default();
+    let mut version: HashMap<u32, u32> = HashMap::default();
+    let mut failed: HashSet<(u32, u32, u32, u32)> = HashSet::default();
     let mut out = Vec::new();
-    for (x, y, _) in links {
-        let (rx, ry) = (
-            *role.get(&x).unwrap_or(&Role::Free),
-            *role.get(&y).unwrap_or(&Role::Free),
-        );
-        let (hub, leaf) = match (rx, ry) {
-            (Role::Attached, _) | (_, Role::Attached) | (Role::Hub, Role::Hub) => continue,
-            (_, Role::Free) => (x, y),
-            (Role::Free, Role::Hub) => (y, x),
+    for (x, y, _, _) in links {
+        let (cx, cy) = (*of.get(&x).unwrap_or(&x), *of.get(&y).unwrap_or(&y));
+        if cx == cy {
+            continue;
+        }
+        let key = {
+            let (vx, vy) = (
+                *version.get(&cx).unwrap_or(&0),
+                *version.get(&cy).unwrap_or(&0),
+            );
+            if cx < cy {
+                (cx, vx, cy, vy)
+            } else {
+                (cy, vy, cx, vx)
+            }
         };
-        role.insert(hub, Role::Hub);
-        role.insert(leaf, Role::Attached);
-        out.push((hub, leaf));
+        if failed.contains(&key) {
+            continue;
+        }
+        let (one_x, one_y) = ([cx], [cy]);
+        let mx: &[u32] = members.get(&cx).map_or(&one_x, Vec::as_slice);
+        let my: &[u32] = members.get(&cy).map_or(&one_y, Vec::as_slice);
+        let inside = |c: u32| {
+            let g = *of.get(&c).unwrap_or(&c);
+            g == cx || g == cy
+        };
+        let within_two = |a: u32, b: u32| {
+            let (na, nb) = (neighbours(a), neighbours(b));
+            na.binary_search(&b).is_ok()
+                || na
+                    .iter()
+                    .any(|&c| inside(c) && nb.binary_search(&c).is_ok())
+        };
+        if !mx.iter().all(|&a| my.iter().all(|&b| within_two(a, b))) {
+            failed.insert(key);
+            continue;
+        }
+        // The larger group keeps its id (ties: the smaller id), the other's members move.
+        let (keep, gone) = if (mx.len(), cy) > (my.len(), cx) {
+            (cx, cy)
+        } else {
+            (cy, cx)
+        };
+        let moved = members.remove(&gone).unwrap_or_else(|| vec![gone]);
+        for &m in &moved {
+            of.insert(m, keep);
+        }
+        members
+            .entry(keep)
+            .or_insert_with(|| vec![keep])
+            .extend(moved);
+        *version.entry(keep).or_default() += 1;
+        out.push((x, y));
     }
     out
+}
+
+/// How many elements two sorted slices share.
+fn common(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 fn partition(
@@ -731,9 +874,63 @@ mod tests {
     }
 
     #[test]
+    fn a_weak_clique_is_one_upper_group_even_when_one_pair_is_tied_tighter() {
+        // Six fronts share one phone (0.6 < strong: six lower groups); two of them also share a
+        // forwarder, so their pair (0.8) is taken first. Attaching each group to its strongest
+        // neighbour first made {F2, F3} one star and the other four another.
+        let mut w = World::new();
+        let fronts: Vec<Ix> = (0..6).map(|i| w.company(&format!("F{i}"), "SG")).collect();
+        let fwd = w.company("Forwarder", "SG");
+        for (i, &f) in fronts.iter().enumerate() {
+            w.phone(f, "+6560001234");
+            if i == 2 || i == 3 {
+                w.line(f).forwarder(fwd).h100(10.0).push();
+            } else {
+                w.line(f).h100(10.0).push();
+            }
+        }
+        let (d, p) = w.data();
+        let g = build(&d, &p);
+        let lower: HashSet<usize> = fronts.iter().map(|f| g.lower_of[f]).collect();
+        assert_eq!(lower.len(), 6, "a shared phone alone is not a strong link");
+        for &f in &fronts {
+            assert_eq!(g.upper_of[&f], g.upper_of[&fronts[0]]);
+        }
+    }
+
+    #[test]
+    fn two_weak_stars_tied_hub_to_hub_stay_apart() {
+        // Hubs H1 ~ H2, each with three leaves: every leaf of one star is three weak links
+        // from the other star's leaves.
+        let mut w = World::new();
+        let h1 = w.company("H1", "SG");
+        let h2 = w.company("H2", "MY");
+        w.line(h1).h100(10.0).push();
+        w.line(h2).h100(10.0).push();
+        w.possible(h1, h2);
+        let mut leaves = Vec::new();
+        for (h, tag) in [(h1, "a"), (h2, "b")] {
+            for i in 0..3 {
+                let l = w.company(&format!("L{tag}{i}"), "TH");
+                w.line(l).h100(10.0).push();
+                w.possible(h, l);
+                leaves.push(l);
+            }
+        }
+        let (d, p) = w.data();
+        let g = build(&d, &p);
+        for &l in &leaves[..3] {
+            for &m in &leaves[3..] {
+                assert_ne!(g.upper_of[&l], g.upper_of[&m]);
+            }
+        }
+        assert!(g.upper.iter().all(|u| u.members.len() <= 5));
+    }
+
+    #[test]
     fn upper_bound_is_one_hop_not_a_chain() {
-        // A chain of possible matches A1 ~ A2 ~ … ~ A6: each upper group is a group and its
-        // direct neighbours, so the chain's ends are never summed together.
+        // A chain of possible matches A1 ~ A2 ~ … ~ A6: no upper group holds two groups more
+        // than two links apart, so the chain's ends are never summed together.
         let mut w = World::new();
         let xs: Vec<Ix> = (0..6).map(|i| w.company(&format!("A{i}"), "SG")).collect();
         for &x in &xs {

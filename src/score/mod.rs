@@ -690,6 +690,8 @@ pub struct ScoreSummary {
     pub groups_upper: usize,
     pub multi_member_groups: usize,
     pub alerts: usize,
+    /// Of `alerts`, those resting on an upper-bound group.
+    pub upper_alerts: usize,
     pub top_score: f64,
     pub seconds: f64,
 }

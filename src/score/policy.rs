@@ -161,6 +161,9 @@ pub struct Scoring {
 pub struct Structuring {
     pub weight: f64,
     pub min_members: u32,
+    /// Factor on `weight` for a finding on an upper-bound group (one resting on links weaker
+    /// than `groups.strong`), so that such a finding needs other detectors to alert.
+    pub upper_weight: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -469,6 +472,12 @@ impl Policy {
         if !(d.threshold_hugging.band > 0.0 && d.threshold_hugging.band < 1.0) {
             return bad("detectors.threshold_hugging.band", "must be in (0, 1)");
         }
+        if !(0.0..=1.0).contains(&d.structuring.upper_weight) {
+            return bad(
+                "detectors.structuring.upper_weight",
+                format!("{} is outside 0..=1", d.structuring.upper_weight),
+            );
+        }
         if d.structuring.min_members < 2 {
             return bad("detectors.structuring.min_members", "must be ≥ 2");
         }
@@ -659,6 +668,11 @@ mod tests {
                 "band = 0.6",
                 "band = 1.0",
                 "detectors.threshold_hugging.band",
+            ),
+            (
+                "upper_weight = 0.5",
+                "upper_weight = 1.5",
+                "detectors.structuring.upper_weight",
             ),
         ];
         for (from, to, key) in cases {

@@ -17,6 +17,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("001_init", include_str!("../../schema/001_init.sql")),
     ("002_resolve", include_str!("../../schema/002_resolve.sql")),
     ("003_score", include_str!("../../schema/003_score.sql")),
+    (
+        "004_alert_bound",
+        include_str!("../../schema/004_alert_bound.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

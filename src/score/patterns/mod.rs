@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::groups::Groups;
+use super::groups::{Bound, Groups};
 use super::policy::{Aggregation, Policy, Window, format_day, year_of};
 use super::{Catalog, Data, Ix, Line, NONE};
 
@@ -347,8 +347,13 @@ pub struct WindowTotal {
 
 /// Runs every detector on one member set. Findings come in a fixed order.
 pub fn run(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<Finding> {
+    run_with(ctx, members, structuring::detect(ctx, members))
+}
+
+/// [`run`], with the structuring finding already computed.
+pub fn run_with(ctx: &Ctx<'_>, members: &[Ix], structuring: Option<Finding>) -> Vec<Finding> {
     [
-        structuring::detect(ctx, members),
+        structuring,
         threshold_hugging::detect(ctx, members),
         fan_in::detect(ctx, members),
         transshipment::detect(ctx, members),
@@ -376,11 +381,29 @@ pub fn weight(p: &Policy, detector: &str) -> f64 {
     }
 }
 
+/// The weight of a detector's finding on a group of a bound: on an upper-bound group,
+/// structuring's weight times `detectors.structuring.upper_weight` (the group rests on links
+/// weaker than `groups.strong`); every other detector reads its members' own facts and keeps
+/// its weight.
+pub fn weight_in(p: &Policy, detector: &str, bound: Bound) -> f64 {
+    let w = weight(p, detector);
+    if bound == Bound::Upper && detector == "structuring" {
+        w * p.detectors.structuring.upper_weight
+    } else {
+        w
+    }
+}
+
 /// Noisy-or of weighted detector scores: 1 − Π (1 − weight × score).
 pub fn combine(p: &Policy, findings: &[Finding]) -> f64 {
+    combine_in(p, findings, Bound::Lower)
+}
+
+/// [`combine`] for the findings on a group of a bound (weights from [`weight_in`]).
+pub fn combine_in(p: &Policy, findings: &[Finding], bound: Bound) -> f64 {
     1.0 - findings
         .iter()
-        .map(|f| 1.0 - weight(p, f.detector) * f.score.clamp(0.0, 1.0))
+        .map(|f| 1.0 - weight_in(p, f.detector, bound) * f.score.clamp(0.0, 1.0))
         .product::<f64>()
 }
 

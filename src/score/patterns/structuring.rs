@@ -12,10 +12,15 @@
 //! per consignee whatever the profile's aggregation unit: a declared common end user does not
 //! undo the split. The
 //! finding keeps the best window and lists every window over the threshold with its totals in
-//! the measure, TPP and H100-equivalents, and the upper-bound total.
+//! the measure, TPP and H100-equivalents, the upper-bound total, and the per-consignee totals it
+//! scored (`consignees`: entity, name, total, share of the threshold, under or not). When the
+//! aggregation unit holds lines differently (a declared end user that is a member holds its
+//! fronts' lines), the per-holder totals follow as `holders`.
 //!
 //! # Complexity
 //! O(n log n) in the group's lines.
+
+use std::collections::BTreeMap;
 
 use serde_json::json;
 
@@ -64,15 +69,18 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
             "declared_tpp": w.declared_tpp,
             "suspected_tpp": w.suspected_tpp,
             "h100e": (w.declared_tpp + w.suspected_tpp) / ctx.c.h100_tpp,
-            "members": w.members.iter().map(|(m, v)| json!({
-                "entity": ctx.d.entity(*m).id,
-                "name": ctx.d.entity(*m).name,
-                "total": v,
-                "share_of_threshold": v / t,
-                "under": *v <= t,
-            })).collect::<Vec<_>>(),
+            "consignees_under": w.consignees.values().filter(|&&v| v > 0.0 && v <= t).count(),
+            "consignees": totals_json(ctx, &w.consignees),
             "lines": w.lines.len(),
         }));
+        // The holders (the aggregation unit's totals) are shown beside what was scored when
+        // they differ: under ultimate-consignee aggregation a declared end user holds its
+        // fronts' lines.
+        if w.members != w.consignees
+            && let Some(serde_json::Value::Object(o)) = fired.last_mut()
+        {
+            o.insert("holders".into(), totals_json(ctx, &w.members));
+        }
     }
     if fired.is_empty() {
         return None;
@@ -92,8 +100,8 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
         detector: "structuring",
         score: best.min(1.0),
         summary: format!(
-            "{} members each under {} {} per {}, together {:.2}× the threshold in {} (led by {})",
-            members.len(),
+            "{} consignees each under {} {} per {}, together {:.2}× the threshold in {} (led by {})",
+            top["consignees_under"].as_u64().unwrap_or(0),
             t,
             p.unit(),
             p.window.describe(),
@@ -109,6 +117,24 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
         }),
         lines: used,
     })
+}
+
+/// Per-entity window totals as evidence: entity id, name, total, share of the threshold and
+/// whether it is at or under the threshold.
+fn totals_json(ctx: &Ctx<'_>, totals: &BTreeMap<Ix, f64>) -> serde_json::Value {
+    let t = ctx.p.threshold;
+    totals
+        .iter()
+        .map(|(m, v)| {
+            json!({
+                "entity": ctx.d.entity(*m).id,
+                "name": ctx.d.entity(*m).name,
+                "total": v,
+                "share_of_threshold": v / t,
+                "under": *v <= t,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -134,6 +160,11 @@ mod tests {
         let win = &f.details["windows"][0];
         assert!((win["ratio"].as_f64().unwrap() - 3.0 * 1200.0 * H100 / 26.9e6).abs() < 1e-9);
         assert_eq!(f.lines.len(), 12);
+        assert_eq!(win["consignees"].as_array().unwrap().len(), 3);
+        assert!(
+            win.get("holders").is_none(),
+            "holders equal consignees here"
+        );
     }
 
     #[test]
@@ -181,6 +212,17 @@ mod tests {
         members.push(beneficiary);
         let f = run(w, &members).expect("fires");
         assert_eq!(f.score, 1.0);
+        // The evidence lists what was scored: each front, under the threshold …
+        let win = &f.details["windows"][0];
+        let cons = win["consignees"].as_array().expect("consignees");
+        let ids: Vec<i64> = cons.iter().map(|c| c["entity"].as_i64().unwrap()).collect();
+        assert_eq!(ids, vec![1, 2, 3], "the three fronts, not the end user");
+        assert!(cons.iter().all(|c| c["under"] == true));
+        // … and, apart, the end user that holds their lines under the aggregation unit.
+        let holders = win["holders"].as_array().expect("holders differ, so shown");
+        assert_eq!(holders.len(), 1);
+        assert_eq!(holders[0]["entity"], 4);
+        assert_eq!(holders[0]["under"], false);
     }
 
     #[test]
