@@ -208,13 +208,17 @@ fn overlap(v: &Vocab, x: &[u32], y: &[u32], info: bool) -> (f32, f32) {
 
 /// Credits a word of `x` that is two consecutive words of `y` written together ("dafu" / "da
 /// fu", "neous" / "neo us"): transliterated trade names are split into syllables by some
-/// sources and joined by others. The word and both halves count as agreeing.
+/// sources and joined by others. Joined letter for letter, the word and both halves count as
+/// agreeing; within one slip ("guangtian" / "gunag tian": same length ± 1, same first and last
+/// letter, Jaro–Winkler ≥ [`FUZZY_WORD`], words of at least six letters) they count that
+/// similarity, as a misspelt word does.
 fn credit_joined(v: &Vocab, x: &[u32], y: &[u32], bx: &mut [f32], by: &mut [f32]) {
     if y.len() < 2 {
         return;
     }
     // no early exit for words already credited: the credits are then the union of what both
     // directions find, the same whichever side is `x` (symmetry)
+    let mut joined = String::new();
     for (i, &t) in x.iter().enumerate() {
         let w = v.strings[t as usize].as_str();
         for j in 0..y.len() - 1 {
@@ -222,11 +226,32 @@ fn credit_joined(v: &Vocab, x: &[u32], y: &[u32], bx: &mut [f32], by: &mut [f32]
                 v.strings[y[j] as usize].as_str(),
                 v.strings[y[j + 1] as usize].as_str(),
             );
-            if a.len() + b.len() == w.len() && w.starts_with(a) && w.ends_with(b) {
-                bx[i] = 1.0;
-                by[j] = 1.0;
-                by[j + 1] = 1.0;
-                break;
+            let s = if a.len() + b.len() == w.len() && w.starts_with(a) && w.ends_with(b) {
+                1.0
+            } else if w.len() >= 6
+                && (a.len() + b.len()).abs_diff(w.len()) <= 1
+                && w.as_bytes()[0] == a.as_bytes()[0]
+                && w.as_bytes()[w.len() - 1] == b.as_bytes()[b.len() - 1]
+            {
+                joined.clear();
+                joined.push_str(a);
+                joined.push_str(b);
+                if may_reach_fuzzy(w.as_bytes(), joined.as_bytes()) {
+                    let jw = strsim::jaro_winkler(w, &joined);
+                    if jw >= FUZZY_WORD { jw as f32 } else { 0.0 }
+                } else {
+                    0.0
+                }
+            } else {
+                0.0
+            };
+            if s > 0.0 {
+                bx[i] = bx[i].max(s);
+                by[j] = by[j].max(s);
+                by[j + 1] = by[j + 1].max(s);
+                if s >= 1.0 {
+                    break;
+                }
             }
         }
     }
@@ -863,9 +888,11 @@ mod tests {
             "Da Fu Solutions (Shenzhen) Company Limited",
             "Beijing Hua Sheng Electronics",
             "Beijing Huasheng Electronics Networks",
+            "Chengdu Guangtian Networks Co Ltd",
+            "Chengdu Gunag Tian Networks Company Limited",
         ]);
         let r = &c.records;
-        for (a, b) in [(0, 1), (2, 3)] {
+        for (a, b) in [(0, 1), (2, 3), (4, 5)] {
             let s = name_similarity(&c, &r[a], &r[b]).similarity;
             assert!(s >= NAME_LEVELS[1], "{a} {b}: {s}");
             assert_eq!(s, name_similarity(&c, &r[b], &r[a]).similarity);
