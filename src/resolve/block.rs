@@ -158,9 +158,9 @@ fn blocking_word(c: &Corpus, t: u32) -> u32 {
 
 /// The rarest words of a spelling in their blocking spelling (see [`canonical_words`]),
 /// rarest first (ties by word id, which is first-seen order).
-fn rarest_canonical(c: &Corpus, tokens: &[u32], n: usize) -> Vec<u32> {
+pub(crate) fn rarest_canonical(c: &Corpus, tokens: &[u32], n: usize) -> Vec<u32> {
     let t: Vec<u32> = tokens.iter().map(|&t| blocking_word(c, t)).collect();
-    rarest(&c.names, &t, n)
+    c.names.rarest(&t, n)
 }
 
 /// Pairs each of `ids` (in sorted order) with the next [`WINDOW`] (sorted neighbourhood).
@@ -170,15 +170,6 @@ fn push_window(ids: &[u32], out: &mut Vec<(u32, u32)>) {
             out.push((a.min(b), a.max(b)));
         }
     }
-}
-
-/// The rarest words of a spelling, rarest first (ties by word id, which is first-seen order).
-fn rarest(v: &Vocab, tokens: &[u32], n: usize) -> Vec<u32> {
-    let mut t: Vec<u32> = tokens.to_vec();
-    t.sort_unstable_by_key(|&x| (v.df[x as usize], x));
-    t.dedup();
-    t.truncate(n);
-    t
 }
 
 /// The blocking keys of one record.
@@ -203,7 +194,7 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
             out.push(key(3, class, h64(&prefix), 0));
         }
         if i == 0 {
-            if let Some(&t) = rarest(&c.names, &name.tokens, 1).first() {
+            if let Some(&t) = c.names.rarest(&name.tokens, 1).first() {
                 for v in typo_variants(&c.names.strings[t as usize]) {
                     out.push(key(4, class, v, 0));
                 }

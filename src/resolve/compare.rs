@@ -399,10 +399,10 @@ fn compared_addresses<'a>(a: &'a Prepared, b: &'a Prepared) -> (&'a [u32], &'a [
 /// its word overlap: on a long street name the numbers are a small share of the words' weight,
 /// and neighbours on one street would otherwise read as `similar`.
 fn numbers_differ(v: &Vocab, x: &[u32], y: &[u32]) -> bool {
-    let numeric = |t: &u32| v.strings[*t as usize].bytes().all(|b| b.is_ascii_digit());
-    let nx: Vec<u32> = x.iter().copied().filter(numeric).collect();
-    let ny: Vec<u32> = y.iter().copied().filter(numeric).collect();
-    !nx.is_empty() && !ny.is_empty() && !nx.iter().any(|t| ny.contains(t))
+    let numeric = |t: &&u32| v.strings[**t as usize].bytes().all(|b| b.is_ascii_digit());
+    x.iter().any(|t| numeric(&t))
+        && y.iter().any(|t| numeric(&t))
+        && !x.iter().filter(numeric).any(|t| y.contains(t))
 }
 
 /// Compares two records into their feature levels.

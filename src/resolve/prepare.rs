@@ -133,6 +133,16 @@ pub struct Vocab {
 }
 
 impl Vocab {
+    /// The `n` rarest distinct words of `tokens`, rarest first (lowest document frequency; ties
+    /// by word id, which is first-seen order).
+    pub fn rarest(&self, tokens: &[u32], n: usize) -> Vec<u32> {
+        let mut t: Vec<u32> = tokens.to_vec();
+        t.sort_unstable_by_key(|&x| (self.df[x as usize], x));
+        t.dedup();
+        t.truncate(n);
+        t
+    }
+
     fn intern(&mut self, s: &str) -> u32 {
         if let Some(&i) = self.index.get(s) {
             return i;
@@ -539,10 +549,8 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
 /// address's identity for blocking and crowding (typically the house number and the street, or
 /// the postcode).
 pub fn address_key(v: &Vocab, address: &[u32]) -> Option<(u32, u32)> {
-    let mut t: Vec<u32> = address.to_vec();
-    t.sort_unstable_by_key(|&x| (v.df[x as usize], x));
-    t.dedup();
-    (t.len() >= 2).then(|| (t[0].min(t[1]), t[0].max(t[1])))
+    let t = v.rarest(address, 2);
+    (t.len() == 2).then(|| (t[0].min(t[1]), t[0].max(t[1])))
 }
 
 /// For each record, how many differently named organisations give its address: the number of
@@ -563,11 +571,7 @@ fn address_crowds(c: &Corpus, records: &[Prepared]) -> Vec<u32> {
             }
             let key = address_key(&c.addresses, &r.address)?;
             let name = r.names.first()?;
-            let word = name
-                .tokens
-                .iter()
-                .map(|&t| c.canonical.get(t as usize).copied().unwrap_or(t))
-                .min_by_key(|&t| (c.names.df[t as usize], t))?;
+            let word = *super::block::rarest_canonical(c, &name.tokens, 1).first()?;
             Some((key, word))
         })
         .collect();
