@@ -318,6 +318,53 @@ fn segment_run(chars: &[char], opens_name: bool) -> String {
     parts.join(" ")
 }
 
+/// Shortest word that gets a [`romanized_key`]: shorter words collide by chance.
+pub const ROMANIZED_MIN_LEN: usize = 5;
+
+/// A key under which the romanizations of one Korean or Chinese syllable string meet:
+/// McCune–Reischauer and Revised Romanization ("Kwangshin" / "Gwangsin", "Taeju" / "Daejoo"),
+/// Wade–Giles and Pinyin stops ("Tian" / "Dian"). Voiced and unvoiced stops fold together
+/// (k/g, t/d, p/b), as do sh/s, ch/j, r/l and the vowel spellings eo/o/u/oo/eu and ae/e; runs of
+/// one letter collapse. `None` for words shorter than [`ROMANIZED_MIN_LEN`] or not ASCII letters.
+///
+/// ```
+/// use trawl::resolve::cjk::romanized_key;
+/// assert_eq!(romanized_key("kwangshin"), romanized_key("gwangsin"));
+/// assert_eq!(romanized_key("daejoo"), romanized_key("taeju"));
+/// assert_ne!(romanized_key("daejoo"), romanized_key("daewoo"));
+/// ```
+pub fn romanized_key(word: &str) -> Option<String> {
+    if word.len() < ROMANIZED_MIN_LEN || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let mut w = word.to_string();
+    for (from, to) in [
+        ("tch", "j"),
+        ("sh", "s"),
+        ("ch", "j"),
+        ("ae", "e"),
+        ("eo", "o"),
+        ("eu", "o"),
+        ("oo", "o"),
+        ("u", "o"),
+        ("k", "g"),
+        ("t", "d"),
+        ("p", "b"),
+        ("r", "l"),
+    ] {
+        if w.contains(from) {
+            w = w.replace(from, to);
+        }
+    }
+    let mut out = String::with_capacity(w.len());
+    for c in w.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

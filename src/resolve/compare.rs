@@ -107,12 +107,25 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     {
         return 0.0;
     }
+    let romanized = match v.romanized.get(a as usize) {
+        Some(&k) if k != 0 && v.romanized.get(b as usize) == Some(&k) => ROMANIZED,
+        _ => 0.0,
+    };
     if !may_reach_fuzzy(sa.as_bytes(), sb.as_bytes()) {
-        return 0.0;
+        return romanized;
     }
     let jw = strsim::jaro_winkler(sa, sb);
-    if jw >= FUZZY_WORD { jw as f32 } else { 0.0 }
+    if jw >= FUZZY_WORD {
+        (jw as f32).max(romanized)
+    } else {
+        romanized
+    }
 }
+
+/// Credit of two words that are romanizations of one syllable string (see
+/// [`super::cjk::romanized_key`]): as much as a misspelling at the fuzzy threshold, since the
+/// folding is about as loose as one slip.
+pub const ROMANIZED: f32 = 0.9;
 
 /// Credit for a word that abbreviates the other ("trdg"/"trading", "info"/"information",
 /// "cmpts"/"components"): as much as a near spelling at the [`FUZZY_WORD`] boundary, so a name
@@ -879,6 +892,20 @@ mod tests {
         }
         // cross-script: the transliteration meets the Latin spelling
         assert_eq!(name_grade(level(compare(&c, &r[6], &r[7]), 0)), 4);
+    }
+
+    #[test]
+    fn romanizations_of_one_name_agree() {
+        let c = corpus(&[
+            "Kwangshin Manufacturing Computer Corp",
+            "GWANGSIN MANUFACTURING COMPUTER CORP.",
+            "Daejoo Comp Co Ltd",
+            "Taeju Comp Co., Ltd.",
+        ]);
+        let r = &c.records;
+        let sim = |a: usize, b: usize| name_similarity(&c, &r[a], &r[b]).similarity;
+        assert!(sim(0, 1) >= NAME_LEVELS[2], "{}", sim(0, 1));
+        assert!(sim(2, 3) >= NAME_LEVELS[1], "{}", sim(2, 3));
     }
 
     #[test]

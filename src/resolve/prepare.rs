@@ -126,6 +126,8 @@ pub struct Vocab {
     pub spelling_df: Vec<u32>,
     /// Distinct spellings seen (the denominator of `spelling_df`).
     pub spellings: u64,
+    /// Hash of each word's [`super::cjk::romanized_key`], 0 when it has none. Names only.
+    pub romanized: Vec<u64>,
     /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
     /// distinct spellings: how surprising it is that a name contains it. Names only.
     pub info: Vec<f32>,
@@ -173,6 +175,13 @@ impl Vocab {
             .iter()
             .map(|&df| ((s + 1.0) / (df as f64 + 1.0)).log2() as f32)
             .collect();
+        if self.spellings > 0 {
+            self.romanized = self
+                .strings
+                .par_iter()
+                .map(|w| super::cjk::romanized_key(w).map_or(0, |k| h64(&k)))
+                .collect();
+        }
     }
 
     /// Bits a name agreement must carry to be `rare`: log2 of the number of distinct
