@@ -184,7 +184,7 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
     if lower_groups.len() < 2 {
         return None;
     }
-    let windows = uncovered_windows(ctx, members, &lower_groups, lower)?;
+    let (whole, windows) = uncovered_windows(ctx, members, &lower_groups, lower)?;
     let set: HashSet<Ix> = members.iter().copied().collect();
     let inside: HashSet<usize> = lower_groups.iter().copied().collect();
     let mut core: BTreeSet<usize> = BTreeSet::new();
@@ -246,14 +246,14 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
         .flat_map(|&l| ctx.g.lower[l].members.iter().copied())
         .collect();
     core_members.sort_by_key(|&x| ctx.d.entity(x).id);
+    // every lower group kept: the core is the whole upper group (both sorted by entity id),
+    // whose structuring is already found
     let s = if core_groups.len() == lower_groups.len() {
-        patterns::structuring::detect(ctx, &core_members)
+        whole
     } else {
-        uncovered_windows(ctx, &core_members, &core_groups, lower)?;
-        patterns::structuring::detect(ctx, &core_members)
+        uncovered_windows(ctx, &core_members, &core_groups, lower)?.0
     };
-    s.as_ref()?;
-    let findings = patterns::run_with(ctx, &core_members, s);
+    let findings = patterns::run_with(ctx, &core_members, Some(s));
     let score = patterns::combine_in(ctx.p, &findings, Bound::Upper);
     let totals = upper_group_totals(ctx, &core_members, &core_groups);
     Some(GroupResult {
@@ -268,13 +268,14 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
 }
 
 /// The windows in which structuring fires on `members` (lower groups `lower_groups`) and is
-/// not [`covered`] by those groups' own findings; `None` when it does not fire or is covered.
+/// not [`covered`] by those groups' own findings, with the structuring finding itself; `None`
+/// when it does not fire or is covered.
 fn uncovered_windows(
     ctx: &Ctx<'_>,
     members: &[Ix],
     lower_groups: &[usize],
     lower: &[GroupResult],
-) -> Option<Vec<WindowTotal>> {
+) -> Option<(Finding, Vec<WindowTotal>)> {
     let s = patterns::structuring::detect(ctx, members)?;
     let fired: BTreeSet<&str> = s.details["windows"]
         .as_array()
@@ -287,7 +288,7 @@ fn uncovered_windows(
         .into_iter()
         .filter(|w| fired.contains(w.label.as_str()))
         .collect();
-    (!covered(ctx, &windows, lower_groups, lower)).then_some(windows)
+    (!covered(ctx, &windows, lower_groups, lower)).then_some((s, windows))
 }
 
 /// Whether an upper group's structuring is covered by the lower bound: in every window it
