@@ -1,4 +1,5 @@
-//! Company names in Chinese, Japanese and Korean script: words, not one opaque run.
+//! Company names and addresses in Chinese, Japanese and Korean script: words, not one opaque
+//! run.
 //!
 //! Input: a name (after its legal form, e.g. 有限公司, was taken off). Output: the same name
 //! with spaces between its parts, and its business words in English, ready for
@@ -17,6 +18,10 @@
 //! one run. Japanese (製作所, 商事) and Korean (전자, 무역) business words are in the table
 //! too. The tables are the common words of company registers; a word not in them stays in
 //! the script and is transliterated as before.
+//!
+//! Also here: [`space_address`], which spaces out an address written without spaces, and
+//! [`romanized_key`], under which the romanizations of one Korean or Chinese syllable string
+//! meet.
 
 /// Places that open company names: provincial capitals, the largest commercial cities, the
 /// provinces that most often lead a name, and the special administrative regions.
@@ -316,6 +321,39 @@ fn segment_run(chars: &[char], opens_name: bool) -> String {
     }
     parts.reverse();
     parts.join(" ")
+}
+
+/// Chinese and Japanese address components that end a part of the address: province, city,
+/// district, county, town, road, street, number, building, floor, room.
+const CJK_ADDRESS_MARKS: &[char] = &[
+    '省', '市', '区', '區', '县', '縣', '镇', '鎮', '路', '街', '道', '号', '號', '楼', '樓', '层',
+    '層', '室', '座', '栋', '棟', '丁', '目', '番', '地',
+];
+
+/// Spaces out an address written without spaces (Chinese, Japanese): after each component mark
+/// ([`CJK_ADDRESS_MARKS`]) and between digits and other characters, so that
+/// "深圳市华强北路289号23楼26室" becomes words ("shenzhenshi huaqiangbeilu 289 hao 23 lou 26
+/// shi") whose house, floor and room numbers compare on their own, instead of one long word
+/// that nearly equals every other address on the street.
+pub fn space_address(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.is_ascii() {
+        return raw.into();
+    }
+    let mut out = String::with_capacity(raw.len() + 16);
+    let mut prev: Option<char> = None;
+    for c in raw.chars() {
+        if let Some(p) = prev {
+            let boundary = p.is_ascii_digit() != c.is_ascii_digit()
+                && (!p.is_ascii() || !c.is_ascii())
+                || CJK_ADDRESS_MARKS.contains(&p);
+            if boundary {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out.into()
 }
 
 /// Shortest word that gets a [`romanized_key`]: shorter words collide by chance.

@@ -770,39 +770,6 @@ const ADDRESS_WORDS: &[(&str, &str)] = &[
 
 const ADDRESS_DROP: &[&str] = &["no", "nr", "number", "num", "and", "the", "of"];
 
-/// Chinese and Japanese address components that end a part of the address: province, city,
-/// district, county, town, road, street, number, building, floor, room.
-const CJK_ADDRESS_MARKS: &[char] = &[
-    '省', '市', '区', '區', '县', '縣', '镇', '鎮', '路', '街', '道', '号', '號', '楼', '樓', '层',
-    '層', '室', '座', '栋', '棟', '丁', '目', '番', '地',
-];
-
-/// Spaces out an address written without spaces (Chinese, Japanese): after each component mark
-/// ([`CJK_ADDRESS_MARKS`]) and between digits and other characters, so that
-/// "深圳市华强北路289号23楼26室" becomes words ("shenzhenshi huaqiangbeilu 289 hao 23 lou 26
-/// shi") whose house, floor and room numbers compare on their own, instead of one long word
-/// that nearly equals every other address on the street.
-fn split_cjk_address(raw: &str) -> std::borrow::Cow<'_, str> {
-    if raw.is_ascii() {
-        return raw.into();
-    }
-    let mut out = String::with_capacity(raw.len() + 16);
-    let mut prev: Option<char> = None;
-    for c in raw.chars() {
-        if let Some(p) = prev {
-            let boundary = p.is_ascii_digit() != c.is_ascii_digit()
-                && (!p.is_ascii() || !c.is_ascii())
-                || CJK_ADDRESS_MARKS.contains(&p);
-            if boundary {
-                out.push(' ');
-            }
-        }
-        out.push(c);
-        prev = Some(c);
-    }
-    out.into()
-}
-
 /// Normalises an address to tokens: folded, street/unit words abbreviated one way, "No." and
 /// similar dropped, floor/unit markers like "#05-12" split into their numbers.
 ///
@@ -814,7 +781,7 @@ fn split_cjk_address(raw: &str) -> std::borrow::Cow<'_, str> {
 ///            ["shenzhenshi", "huaqiangbeilu", "289", "hao", "23", "lou", "26", "shi"]);
 /// ```
 pub fn address_tokens(raw: &str) -> Vec<String> {
-    let folded = fold(&split_cjk_address(raw));
+    let folded = fold(&super::cjk::space_address(raw));
     let folded = format!(" {folded} ");
     let mut folded = folded.replace(" post office box ", " pobox ");
     folded = folded.replace(" po box ", " pobox ");
