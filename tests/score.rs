@@ -80,10 +80,17 @@ fn ring_ranks_first_and_decoys_do_not_alert() {
             "{decoy} must not be flagged"
         );
     }
-    // Totals match the hand-computed figures of sample-data/README.md.
+    // Totals match the hand-computed figures of sample-data/README.md: the six fronts plus the
+    // suspected H100s ("engineering samples") the HK arm received in Hong Kong, a hub.
     let totals = b["totals"].as_array().unwrap();
-    assert_eq!(totals[0]["lower"].as_f64().unwrap(), 115_762_520.0);
-    assert_eq!(totals[1]["lower"].as_f64().unwrap(), 149_006_240.0);
+    assert_eq!(
+        totals[0]["lower"].as_f64().unwrap(),
+        115_762_520.0 + 64.0 * 15_832.0
+    );
+    assert_eq!(
+        totals[1]["lower"].as_f64().unwrap(),
+        149_006_240.0 + 59.0 * 15_832.0
+    );
     assert!(totals[1]["upper"].as_f64().unwrap() >= totals[1]["lower"].as_f64().unwrap());
 }
 

@@ -284,7 +284,7 @@ fn uncovered_windows(
         .filter_map(|w| w["window"].as_str())
         .collect();
     let windows: Vec<WindowTotal> = ctx
-        .windows(members, &ctx.allowance_lines(members))
+        .windows(members, &ctx.threshold_lines(members))
         .into_iter()
         .filter(|w| fired.contains(w.label.as_str()))
         .collect();
@@ -325,7 +325,7 @@ pub fn covered(
 /// controlled line otherwise.
 fn counted_lines(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<usize> {
     if ctx.p.threshold > 0.0 {
-        ctx.allowance_lines(members)
+        ctx.threshold_lines(members)
     } else {
         ctx.lines_of(members)
     }
@@ -593,7 +593,7 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
             .unwrap_or_default(),
         Bound::Upper => g.upper[a.group].members.clone(),
     };
-    let counted: HashSet<usize> = ctx.allowance_lines(members).into_iter().collect();
+    let counted: HashSet<usize> = ctx.threshold_lines(members).into_iter().collect();
     let mut orders = Vec::with_capacity(order_text.len());
     for (i, (key, date, order_ref, product, hs)) in order_text {
         let l = &d.lines[i];

@@ -158,6 +158,20 @@ impl Line {
         }
     }
 
+    /// The part of [`Line::amount`] the line declares: what a per-consignee check on the
+    /// declared goods sees (a suspected misdeclaration declares nothing controlled).
+    pub fn declared_amount(&self, p: &Policy, c: &Catalog) -> f64 {
+        if self.declared > 0.0 {
+            match p.measure {
+                policy::Measure::Tpp => self.declared,
+                policy::Measure::H100e => self.declared / c.h100_tpp,
+                policy::Measure::ValueUsd | policy::Measure::Units => self.amount(p, c),
+            }
+        } else {
+            0.0
+        }
+    }
+
     /// The other parties of the line, by role.
     pub fn roles(&self) -> [(groups::Role, Ix); 4] {
         [

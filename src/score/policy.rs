@@ -164,6 +164,10 @@ pub struct Structuring {
     /// Factor on `weight` for a finding on an upper-bound group (one resting on links weaker
     /// than `groups.strong`), so that such a finding needs other detectors to alert.
     pub upper_weight: f64,
+    /// Orders to a transshipment hub count towards the window totals whatever the hub's tier
+    /// (absent in a profile: `false`, only `countries.allowance_applies_to`).
+    #[serde(default)]
+    pub count_hubs: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -541,6 +545,14 @@ impl Policy {
                 Tier::Tier2 => self.applies[1],
                 Tier::Tier3 => self.applies[2],
             }
+    }
+
+    /// Whether orders to a destination count towards the window totals (structuring, hugging,
+    /// group totals, score-log's running totals): the allowance applies to it, or it is a hub
+    /// and `detectors.structuring.count_hubs` is set. Never without a threshold.
+    pub fn counts_towards_threshold(&self, c: [u8; 2]) -> bool {
+        self.allowance_applies(c)
+            || (self.threshold > 0.0 && self.detectors.structuring.count_hubs && self.is_hub(c))
     }
 
     /// Whether a country is a transshipment hub (checked before `treat_as`).

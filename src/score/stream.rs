@@ -279,7 +279,7 @@ pub fn score_log(
             keep *= 1.0 - gs;
             reasons.push(format!("beneficiary group scored {gs:.3}"));
         }
-        let counts = tpp > 0.0 && dest.is_some_and(|d| p.allowance_applies(d));
+        let counts = tpp > 0.0 && dest.is_some_and(|d| p.counts_towards_threshold(d));
         let running = if let Some(g) = group {
             let t = ctx.totals.entry((g, window)).or_default();
             if counts {

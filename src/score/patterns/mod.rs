@@ -120,7 +120,7 @@ impl<'a> Ctx<'a> {
         Some(self.upper_totals[u].get_or_init(|| {
             let m = &self.g.upper[u].members;
             let lines = if self.p.threshold > 0.0 {
-                self.allowance_lines(m)
+                self.threshold_lines(m)
             } else {
                 self.lines_of(m)
             };
@@ -163,15 +163,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Lines that count against the allowance: destination in a group the allowance applies
-    /// to, not an intra-group transfer (the shipper a member: the same chips again).
-    pub fn allowance_lines(&self, members: &[Ix]) -> Vec<usize> {
+    /// Lines that count towards the threshold: destination in a group the allowance applies
+    /// to, or a hub when the profile counts hubs ([`Policy::counts_towards_threshold`]); not an
+    /// intra-group transfer (the shipper a member: the same chips again).
+    pub fn threshold_lines(&self, members: &[Ix]) -> Vec<usize> {
         let set: HashSet<Ix> = members.iter().copied().collect();
         self.lines_of(members)
             .into_iter()
             .filter(|&i| {
                 let l = &self.d.lines[i];
-                l.dest.is_some_and(|c| self.p.allowance_applies(c))
+                l.dest.is_some_and(|c| self.p.counts_towards_threshold(c))
                     && !(l.shipper != NONE && set.contains(&l.shipper))
             })
             .collect()
@@ -243,6 +244,7 @@ impl<'a> Ctx<'a> {
     ) -> WindowTotal {
         let mut members: BTreeMap<Ix, f64> = BTreeMap::new();
         let mut consignees: BTreeMap<Ix, f64> = BTreeMap::new();
+        let mut consignees_declared: BTreeMap<Ix, f64> = BTreeMap::new();
         let (mut total, mut declared, mut suspected) = (0.0, 0.0, 0.0);
         for &i in &lines {
             let l = &self.d.lines[i];
@@ -252,6 +254,8 @@ impl<'a> Ctx<'a> {
             suspected += l.suspected;
             *members.entry(self.holder(l, set)).or_default() += a;
             *consignees.entry(l.consignee).or_default() += a;
+            *consignees_declared.entry(l.consignee).or_default() +=
+                l.declared_amount(self.p, self.c);
         }
         WindowTotal {
             label,
@@ -262,6 +266,7 @@ impl<'a> Ctx<'a> {
             suspected_tpp: suspected,
             members,
             consignees,
+            consignees_declared,
             lines,
         }
     }
@@ -342,6 +347,9 @@ pub struct WindowTotal {
     pub members: BTreeMap<Ix, f64>,
     /// Per consignee, in the measure, whatever the profile's aggregation unit.
     pub consignees: BTreeMap<Ix, f64>,
+    /// Per consignee, the declared part ([`Line::declared_amount`]): what the exporter's
+    /// per-consignee check saw.
+    pub consignees_declared: BTreeMap<Ix, f64>,
     pub lines: Vec<usize>,
 }
 

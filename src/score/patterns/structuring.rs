@@ -2,18 +2,24 @@
 //! while the group's total exceeds it.
 //!
 //! Parameters: the profile's `threshold`, `window`, `aggregation`, `countries.allowance_applies_to`
-//! and `detectors.structuring.min_members`. Lines count when their destination is in a group the
-//! allowance applies to; transfers between members (the same chips again) do not.
+//! and `detectors.structuring.min_members` and `count_hubs`. Lines count when their destination is
+//! in a group the allowance applies to, or (`count_hubs`) is a transshipment hub whatever its tier;
+//! transfers between members (the same chips again) do not. Fronts split orders in a hub whether
+//! or not the allowance formally applies there: in a Tier 1 hub no licence is needed yet the split
+//! keeps each buyer small to its vendors; in a Tier 3 hub (Hong Kong as China) every order needed
+//! a licence. A window's orders to hubs outside the allowance are reported apart
+//! (`outside_allowance`) and named in the summary, since what they evade differs.
 //!
 //! Score, per window whose group total exceeds the threshold with at least `min_members`
-//! contributing: the sum received by consignees individually at or under the threshold, in
-//! thresholds, capped at 1 (a consignee alone over it is visible to the per-consignee check and
-//! is not what *structuring* hides; what the consignees under it received together is). Counted
-//! per consignee whatever the profile's aggregation unit: a declared common end user does not
-//! undo the split. The
-//! finding keeps the best window and lists every window over the threshold with its totals in
-//! the measure, TPP and H100-equivalents, the upper-bound total, and the per-consignee totals it
-//! scored (`consignees`: entity, name, total, share of the threshold, under or not). When the
+//! contributing: the sum received by consignees whose *declared* total is at or under the
+//! threshold, in thresholds, capped at 1 (a consignee declared over it is visible to the
+//! per-consignee check and is not what *structuring* hides; what the consignees under it
+//! received together is, suspected misdeclarations included, since the check saw none of those).
+//! Counted per consignee whatever the profile's aggregation unit: a declared common end user
+//! does not undo the split. The finding keeps the best window and lists every window over the
+//! threshold with its totals in the measure, TPP and H100-equivalents, the upper-bound total,
+//! and the per-consignee totals it scored (`consignees`: entity, name, total, declared part,
+//! share of the threshold, under or not). When the
 //! aggregation unit holds lines differently (a declared end user that is a member holds its
 //! fronts' lines), the per-holder totals follow as `holders`.
 //!
@@ -25,7 +31,43 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::{Ctx, Finding, name};
-use crate::score::Ix;
+use crate::score::policy::Tier;
+use crate::score::{Ix, cc_str};
+
+/// The part of a window's orders that went to hubs the allowance does not apply to (counted
+/// because the profile counts hubs): its total, the destinations, and what each one's tier means.
+fn outside_allowance(ctx: &Ctx<'_>, lines: &[usize]) -> Option<serde_json::Value> {
+    let p = ctx.p;
+    let mut total = 0.0;
+    let mut dests: BTreeMap<[u8; 2], f64> = BTreeMap::new();
+    for &i in lines {
+        let l = &ctx.d.lines[i];
+        if let Some(c) = l.dest.filter(|&c| !p.allowance_applies(c)) {
+            let a = l.amount(p, ctx.c);
+            total += a;
+            *dests.entry(c).or_default() += a;
+        }
+    }
+    if total <= 0.0 {
+        return None;
+    }
+    let note: Vec<String> = dests
+        .keys()
+        .map(|&c| {
+            let what = match p.tier(c) {
+                Tier::Tier3 => "licence required",
+                Tier::Tier1 => "no licence needed",
+                Tier::Tier2 => "not in the allowance",
+            };
+            format!("{}: {what}", cc_str(Some(c)))
+        })
+        .collect();
+    let dests: serde_json::Map<String, serde_json::Value> = dests
+        .into_iter()
+        .map(|(c, a)| (cc_str(Some(c)), json!(a)))
+        .collect();
+    Some(json!({ "total": total, "destinations": dests, "note": note.join(", ") }))
+}
 
 /// Detects structuring in a member set.
 pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
@@ -34,7 +76,7 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
         return None;
     }
     let t = p.threshold;
-    let lines = ctx.allowance_lines(members);
+    let lines = ctx.threshold_lines(members);
     let windows = ctx.windows(members, &lines);
     let upper_windows = members.first().and_then(|&m| ctx.upper_totals(m));
     let mut best = 0.0f64;
@@ -50,13 +92,23 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
         if w.total <= t || contributing < p.detectors.structuring.min_members as usize {
             continue;
         }
-        let under: f64 = w.consignees.values().filter(|&&v| v <= t).sum();
+        // Under means under *as declared*: the exporter's per-consignee check sees the declared
+        // goods, so a consignee whose misdeclared lines carry it over the threshold was hidden
+        // from it all the same.
+        let hidden = |c: &Ix| w.consignees_declared.get(c).copied().unwrap_or(0.0) <= t;
+        let under: f64 = w
+            .consignees
+            .iter()
+            .filter(|(c, _)| hidden(c))
+            .map(|(_, v)| v)
+            .sum();
         let s = (under / t).min(1.0);
         if s <= 0.0 {
             continue;
         }
         best = best.max(s);
         used.extend(w.lines.iter().copied());
+        let outside = outside_allowance(ctx, &w.lines);
         let upper = upper_windows
             .and_then(|u| u.get(&w.label))
             .map_or(w.total, |u| u.max(w.total));
@@ -69,17 +121,20 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
             "declared_tpp": w.declared_tpp,
             "suspected_tpp": w.suspected_tpp,
             "h100e": (w.declared_tpp + w.suspected_tpp) / ctx.c.h100_tpp,
-            "consignees_under": w.consignees.values().filter(|&&v| v > 0.0 && v <= t).count(),
-            "consignees": totals_json(ctx, &w.consignees),
+            "consignees_under": w.consignees.iter().filter(|(c, v)| **v > 0.0 && hidden(c)).count(),
+            "consignees": totals_json(ctx, &w.consignees, Some(&w.consignees_declared)),
             "lines": w.lines.len(),
         }));
+        if let (Some(o), Some(serde_json::Value::Object(last))) = (outside, fired.last_mut()) {
+            last.insert("outside_allowance".into(), o);
+        }
         // The holders (the aggregation unit's totals) are shown beside what was scored when
         // they differ: under ultimate-consignee aggregation a declared end user holds its
         // fronts' lines.
         if w.members != w.consignees
             && let Some(serde_json::Value::Object(o)) = fired.last_mut()
         {
-            o.insert("holders".into(), totals_json(ctx, &w.members));
+            o.insert("holders".into(), totals_json(ctx, &w.members, None));
         }
     }
     if fired.is_empty() {
@@ -96,11 +151,19 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
         .expect("non-empty");
+    let outside = match &top["outside_allowance"] {
+        serde_json::Value::Object(o) => format!(
+            "; {:.0}% of it to hubs outside the allowance ({})",
+            100.0 * o["total"].as_f64().unwrap_or(0.0) / top["total"].as_f64().unwrap_or(1.0),
+            o["note"].as_str().unwrap_or(""),
+        ),
+        _ => String::new(),
+    };
     Some(Finding {
         detector: "structuring",
         score: best.min(1.0),
         summary: format!(
-            "{} consignees each under {} {} per {}, together {:.2}× the threshold in {} (led by {})",
+            "{} consignees each under {} {} per {}, together {:.2}× the threshold in {} (led by {}){outside}",
             top["consignees_under"].as_u64().unwrap_or(0),
             t,
             p.unit(),
@@ -121,18 +184,33 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
 
 /// Per-entity window totals as evidence: entity id, name, total, share of the threshold and
 /// whether it is at or under the threshold.
-fn totals_json(ctx: &Ctx<'_>, totals: &BTreeMap<Ix, f64>) -> serde_json::Value {
+/// Totals per entity with their share of the threshold. With `declared` (per consignee), each
+/// lists its declared part too, and is `under` when that is: what the per-consignee check saw.
+fn totals_json(
+    ctx: &Ctx<'_>,
+    totals: &BTreeMap<Ix, f64>,
+    declared: Option<&BTreeMap<Ix, f64>>,
+) -> serde_json::Value {
     let t = ctx.p.threshold;
     totals
         .iter()
         .map(|(m, v)| {
-            json!({
+            let mut o = json!({
                 "entity": ctx.d.entity(*m).id,
                 "name": ctx.d.entity(*m).name,
                 "total": v,
                 "share_of_threshold": v / t,
-                "under": *v <= t,
-            })
+            });
+            let seen = match declared {
+                Some(d) => {
+                    let x = d.get(m).copied().unwrap_or(0.0);
+                    o["declared"] = json!(x);
+                    x
+                }
+                None => *v,
+            };
+            o["under"] = json!(seen <= t);
+            o
         })
         .collect()
 }
@@ -223,6 +301,69 @@ mod tests {
         assert_eq!(holders.len(), 1);
         assert_eq!(holders[0]["entity"], 4);
         assert_eq!(holders[0]["under"], false);
+    }
+
+    #[test]
+    fn hub_orders_count_whatever_the_tier_and_are_reported_apart() {
+        // Taiwan is Tier 1 (no allowance needed) and Hong Kong Tier 3 (as China), both hubs.
+        let world = |count_hubs: bool| {
+            let mut w = World::new();
+            w.policy.detectors.structuring.count_hubs = count_hubs;
+            let tw = w.company("TW front", "TW");
+            let hk = w.company("HK front", "HK");
+            let my = w.company("MY front", "MY");
+            for f in [tw, hk, my] {
+                w.line(f).h100(1000.0).push(); // 15.8M TPP each, under 26.9M
+            }
+            (w, vec![tw, hk, my])
+        };
+        let (w, fronts) = world(true);
+        let f = run(w, &fronts).expect("fires on the hubs' orders");
+        let win = &f.details["windows"][0];
+        assert_eq!(win["consignees"].as_array().unwrap().len(), 3);
+        let out = &win["outside_allowance"];
+        assert!((out["total"].as_f64().unwrap() - 2000.0 * H100).abs() < 1e-6);
+        assert_eq!(
+            out["note"], "HK: licence required, TW: no licence needed",
+            "what each destination's tier means"
+        );
+        assert!(
+            f.summary
+                .contains("67% of it to hubs outside the allowance"),
+            "{}",
+            f.summary
+        );
+        // Without count_hubs only the Malaysian front counts: under the threshold.
+        let (w, fronts) = world(false);
+        assert!(run(w, &fronts).is_none());
+    }
+
+    #[test]
+    fn under_means_under_as_declared() {
+        // A's declared orders are under the threshold; its suspected misdeclarations carry it
+        // over, but the per-consignee check never saw those, so A still hid from it.
+        let mut w = World::new();
+        let (a, b) = (w.company("A", "MY"), w.company("B", "MY"));
+        w.line(a).h100(1000.0).push();
+        w.line(a).suspect(1000.0).push();
+        w.line(b).h100(1000.0).push();
+        let f = run(w, &[a, b]).expect("fires");
+        assert_eq!(f.score, 1.0);
+        let cons = f.details["windows"][0]["consignees"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(cons[0]["under"], true);
+        assert!(cons[0]["share_of_threshold"].as_f64().unwrap() > 1.0);
+        assert!((cons[0]["declared"].as_f64().unwrap() - 1000.0 * H100).abs() < 1e-6);
+        // Declared over the threshold, A is the naive check's business: only B counts.
+        let mut w = World::new();
+        let (a, b) = (w.company("A", "MY"), w.company("B", "MY"));
+        w.line(a).h100(2000.0).push();
+        w.line(b).h100(100.0).push();
+        let f = run(w, &[a, b]).expect("B's share still fires, weakly");
+        assert!(f.score < 0.1);
+        assert_eq!(f.details["windows"][0]["consignees_under"], 1);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub fn detect(ctx: &Ctx<'_>, members: &[Ix]) -> Option<Finding> {
         return None;
     }
     let t = p.threshold;
-    let lines = ctx.allowance_lines(members);
+    let lines = ctx.threshold_lines(members);
     let mut hits = Vec::new();
     let mut used = Vec::new();
     let set: crate::score::fast::HashSet<Ix> = members.iter().copied().collect();
