@@ -160,11 +160,13 @@ fn score_group(ctx: &Ctx<'_>, gi: usize) -> GroupResult {
 /// What is scored and alerted is the part of the upper group that structuring sums, that shows
 /// red flags of its own and that weak ties hold: the lower groups holding a consignee or holder
 /// of an order in a window over the threshold; of those, the ones whose own findings include a
-/// detector other than structuring and shell indicators (sub-threshold buying and a thin web
-/// presence are what unrelated small buyers show too; hub routing to Tier 3, listed proximity,
-/// misdeclaration, hugging or fan-in are not); less, repeatedly, any tied to the others by
-/// fewer than two weak links (one shared phone or one near-identical name can be chance; a
-/// clique of fronts has many). What remains must still find uncovered structuring.
+/// detector of `detectors.structuring.upper_red_flags` (by default every one but structuring
+/// and shell indicators: sub-threshold buying and a thin web presence are what unrelated small
+/// buyers show too; hub routing to Tier 3, listed proximity, misdeclaration, hugging or fan-in
+/// are not); less, repeatedly, any tied to the others by fewer than
+/// `detectors.structuring.upper_min_ties` weak links (by default two: one shared phone or one
+/// near-identical name can be chance; a clique of fronts has many). What remains must still
+/// find uncovered structuring.
 fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupResult> {
     let members = &ctx.g.upper[ui].members;
     if members.len() < 2 {
@@ -201,11 +203,12 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
         }
     }
     // Each must show a red flag of its own (see above).
+    let rule = &ctx.p.detectors.structuring;
     core.retain(|&l| {
         lower.get(l).is_some_and(|r| {
             r.findings
                 .iter()
-                .any(|f| !matches!(f.detector, "structuring" | "shell_indicators"))
+                .any(|f| rule.upper_red_flags.iter().any(|x| x == f.detector))
         })
     });
     // Weak ties between core groups (member pairs), pruned to groups with at least two.
@@ -227,7 +230,7 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
         }
         let weak: Vec<usize> = degree
             .into_iter()
-            .filter(|&(_, n)| n < 2)
+            .filter(|&(_, n)| n < rule.upper_min_ties as usize)
             .map(|(l, _)| l)
             .collect();
         if weak.is_empty() {

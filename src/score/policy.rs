@@ -168,7 +168,45 @@ pub struct Structuring {
     /// (absent in a profile: `false`, only `countries.allowance_applies_to`).
     #[serde(default)]
     pub count_hubs: bool,
+    /// Upper-bound structuring scores only lower groups whose own findings include one of
+    /// these detectors (a red flag besides sub-threshold buying)…
+    #[serde(default = "default_upper_red_flags")]
+    pub upper_red_flags: Vec<String>,
+    /// … and that are tied to the others of the upper group by at least this many weak links.
+    #[serde(default = "default_upper_min_ties")]
+    pub upper_min_ties: u32,
 }
+
+/// The detectors whose finding on a lower group counts as a red flag of its own for upper-bound
+/// structuring (absent in a profile): every one but structuring and shell indicators, which
+/// unrelated small buyers show too.
+fn default_upper_red_flags() -> Vec<String> {
+    [
+        "threshold_hugging",
+        "fan_in",
+        "transshipment",
+        "listed_proximity",
+        "misdeclaration",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Weak links a lower group needs to the rest of an upper alert (absent in a profile).
+fn default_upper_min_ties() -> u32 {
+    2
+}
+
+/// The detectors, by the names findings, profiles and alerts use.
+pub const DETECTORS: [&str; 7] = [
+    "structuring",
+    "threshold_hugging",
+    "fan_in",
+    "transshipment",
+    "listed_proximity",
+    "shell_indicators",
+    "misdeclaration",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -485,6 +523,17 @@ impl Policy {
         if d.structuring.min_members < 2 {
             return bad("detectors.structuring.min_members", "must be ≥ 2");
         }
+        if let Some(x) = d
+            .structuring
+            .upper_red_flags
+            .iter()
+            .find(|x| !DETECTORS.contains(&x.as_str()) || x.as_str() == "structuring")
+        {
+            return bad(
+                "detectors.structuring.upper_red_flags",
+                format!("{x:?} is not a detector other than structuring"),
+            );
+        }
         if d.fan_in.min_consignees < 2 {
             return bad("detectors.fan_in.min_consignees", "must be ≥ 2");
         }
@@ -685,6 +734,11 @@ mod tests {
                 "upper_weight = 0.5",
                 "upper_weight = 1.5",
                 "detectors.structuring.upper_weight",
+            ),
+            (
+                "\"fan_in\", \"transshipment\", \"listed_proximity\"",
+                "\"fan_in\", \"transhipment\", \"listed_proximity\"",
+                "detectors.structuring.upper_red_flags",
             ),
         ];
         for (from, to, key) in cases {
