@@ -52,6 +52,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             _ => writeln!(out, "{:<16} {:<13} {:>8}", f.feature, "(missing)", "0")?,
         }
     }
+    if let Some(cap) = &x.cap {
+        writeln!(out, "{:<16} {:<13} {:>+8.2}", "sum", "", x.uncapped)?;
+        writeln!(out, "{:<16} {cap}", "capped")?;
+    }
     writeln!(out, "{:<16} {:<13} {:>+8.2}", "weight", "", x.weight)?;
     writeln!(out)?;
     writeln!(

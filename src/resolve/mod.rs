@@ -746,7 +746,11 @@ pub struct PairExplanation {
     pub features: Vec<compare::FeatureExplained>,
     /// Prior log-odds of a match among candidate pairs, bits.
     pub prior: f64,
-    /// Prior + Σ contributions, bits.
+    /// Prior + Σ contributions, bits, before any cap.
+    pub uncapped: f64,
+    /// Why the weight was capped (see [`compare::nameless_cap`]), if it was.
+    pub cap: Option<String>,
+    /// The match weight, bits: `uncapped`, or the cap.
     pub weight: f64,
     pub probability: f64,
     pub threshold: f64,
@@ -788,6 +792,12 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
     let (ra, rb) = (&corpus.records[pa], &corpus.records[pb]);
     let p = compare::compare(&corpus, ra, rb);
     let weight = model.weight(p);
+    let uncapped = model.for_pattern(p).weight(p);
+    let cap = (weight < uncapped).then(|| {
+        "at the prior: the names share nothing and no registration id agrees (place and contacts \
+         are what neighbours and related firms share)"
+            .to_string()
+    });
     let probability = compare::probability(weight);
     let decision = if ra.class != rb.class {
         format!(
@@ -823,6 +833,8 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
         kind_b: rb.class.as_str(),
         features: compare::explain(model.for_pattern(p), p),
         prior: model.for_pattern(p).prior_weight(),
+        uncapped,
+        cap,
         weight,
         probability,
         threshold: cfg.threshold,
