@@ -15,7 +15,8 @@
 //! forwarder on their lines, or one node re-exporting to another. A feature shared by `k` nodes
 //! adds `strength × damp(k)` to each of their pairs, with `damp(k) = 1 / (1 + ln(k / damp_from))`
 //! once `k > damp_from`; features shared by very many (mass-registration addresses, nominee
-//! directors, carriers, placeholders) make no link at all. A node that *is* the shared party (the
+//! directors — by their number of directorships, or most of them at one registered agent's
+//! address —, carriers, placeholders) make no link at all. A node that *is* the shared party (the
 //! notify party that also receives goods, a parent that owns its subsidiary) joins the feature.
 //!
 //! The function works on plain arrays so that the graph stage's output (typed edges with
@@ -175,7 +176,9 @@ pub struct Groups {
     pub upper_of: HashMap<Ix, usize>,
     /// Entities at a crowded address (at least `groups.crowded_address` companies).
     pub mass_address: HashSet<Ix>,
-    /// Persons or companies directing or officering at least `nominee_directorships` companies.
+    /// Professional (nominee) directors: persons or companies directing or officering at least
+    /// `nominee_directorships` companies, or at least `crowded_address` of which most sit at one
+    /// crowded address (a registered agent's nominee).
     pub nominees: HashSet<Ix>,
     /// Indices into `links` of each node's links.
     pub links_of: HashMap<Ix, Vec<usize>>,
@@ -235,6 +238,47 @@ fn add(f: &mut Feature, m: Ix, at: At) {
     if v.len() < EVIDENCE_LINES && !v.contains(&at) {
         v.push(at);
     }
+}
+
+/// The crowded addresses each company sits at: addresses given by at least `min` companies
+/// (a registered agent's, a virtual office's).
+fn crowded_addresses(d: &Data, min: u32) -> HashMap<Ix, Vec<u64>> {
+    let mut out: HashMap<Ix, Vec<u64>> = HashMap::default();
+    for same in d
+        .contacts
+        .chunk_by(|a, b| a.kind == b.kind && a.key == b.key)
+        .filter(|same| same[0].kind == ContactKind::Address)
+    {
+        let mut companies: Vec<Ix> = same
+            .iter()
+            .map(|c| c.entity)
+            .filter(|&e| d.entity(e).is_company())
+            .collect();
+        companies.sort_unstable();
+        companies.dedup();
+        if companies.len() >= min as usize {
+            for e in companies {
+                out.entry(e).or_default().push(same[0].key);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a director's companies (`cos`, at least `min` of them) sit mostly (more than half)
+/// at one crowded address: the registered agent's nominee, who directs its clients at its own
+/// address. A controller's fronts sit at their own addresses, or share one among a few.
+fn at_one_agent(cos: &HashSet<Ix>, crowded: &HashMap<Ix, Vec<u64>>, min: u32) -> bool {
+    if cos.len() < min as usize {
+        return false;
+    }
+    let mut at: HashMap<u64, usize> = HashMap::default();
+    for c in cos {
+        for &a in crowded.get(c).map_or(&[][..], Vec::as_slice) {
+            *at.entry(a).or_default() += 1;
+        }
+    }
+    at.values().any(|&n| 2 * n > cos.len())
 }
 
 /// Damping of a feature shared by `k` nodes.
@@ -373,8 +417,11 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
             _ => {}
         }
     }
+    let agent_addresses = crowded_addresses(d, g.crowded_address);
     for (x, cos) in &directs {
-        if cos.len() >= g.nominee_directorships as usize {
+        if cos.len() >= g.nominee_directorships as usize
+            || at_one_agent(cos, &agent_addresses, g.crowded_address)
+        {
             out.nominees.insert(*x);
         }
     }
@@ -856,8 +903,45 @@ mod tests {
         for &c in &cos[2..] {
             assert_ne!(g.lower_of[&cos[0]], g.lower_of[&c]);
         }
-        assert!(g.nominees.contains(&nominee));
+        assert!(
+            g.nominees.contains(&nominee),
+            "most of them at one agent's address"
+        );
         assert!(g.mass_address.contains(&cos[3]));
+    }
+
+    #[test]
+    fn a_controller_directing_a_few_fronts_links_them_a_nominee_of_many_does_not() {
+        let mut w = World::new();
+        let fronts: Vec<Ix> = (0..6).map(|i| w.company(&format!("F{i}"), "SG")).collect();
+        let controller = w.person("Controller");
+        let many: Vec<Ix> = (0..12).map(|i| w.company(&format!("M{i}"), "MY")).collect();
+        let nominee = w.person("Nominee");
+        for (i, &c) in fronts.iter().enumerate() {
+            w.rel(controller, c, "director", None);
+            w.address(c, &format!("{} Orchard Road", 10 + i));
+            w.phone(c, "+65 6000 0001"); // with the director, a strong tie
+            w.line(c).h100(100.0).push();
+        }
+        for (i, &c) in many.iter().enumerate() {
+            w.rel(nominee, c, "director", None);
+            w.address(c, &format!("{} Jalan Ampang", 10 + i));
+            w.phone(c, "+60 3000 0001");
+            w.line(c).h100(100.0).push();
+        }
+        let (d, p) = w.data();
+        let g = build(&d, &p);
+        assert!(!g.nominees.contains(&controller));
+        assert!(g.nominees.contains(&nominee), "12 ≥ nominee_directorships");
+        assert!(
+            fronts
+                .iter()
+                .all(|c| g.lower_of[c] == g.lower_of[&fronts[0]])
+        );
+        assert!(
+            many.iter()
+                .all(|c| g.lower_of[c] != g.lower_of[&many[0]] || *c == many[0])
+        );
     }
 
     #[test]
