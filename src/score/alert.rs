@@ -536,6 +536,7 @@ fn link_json(d: &Data, l: &Link) -> Value {
         "value": (!l.value.is_empty()).then_some(&l.value),
         "strength": l.strength,
         "shared_by": l.shared_by,
+        "namesakes": (l.namesakes > 0).then_some(l.namesakes),
         "evidence": l.evidence.iter().map(|&(s, n)| d.at(s, n)).collect::<Vec<_>>(),
     })
 }

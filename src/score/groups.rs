@@ -33,6 +33,8 @@ use serde::Serialize;
 
 use super::policy::Policy;
 use super::{ContactKind, Data, Ix, NONE};
+use crate::resolve::normalize;
+use rayon::prelude::*;
 
 /// A shipment role other than consignee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -71,6 +73,14 @@ impl LinkKind {
             Role::Payer => LinkKind::Payer,
             Role::Forwarder => LinkKind::Forwarder,
         }
+    }
+
+    /// A tie through a party named on shipment lines.
+    fn is_flow(self) -> bool {
+        matches!(
+            self,
+            LinkKind::EndUser | LinkKind::Notify | LinkKind::Payer | LinkKind::Forwarder
+        )
     }
 
     fn strength(self, p: &Policy) -> f64 {
@@ -152,6 +162,9 @@ pub struct Link {
     pub strength: f64,
     /// How many nodes share the feature.
     pub shared_by: u32,
+    /// A shipment party whose name and country other entities bear too: how many (the tie
+    /// counts × `groups.namesake_party`); 0 otherwise.
+    pub namesakes: u32,
     pub evidence: Vec<At>,
 }
 
@@ -238,6 +251,68 @@ fn add(f: &mut Feature, m: Ix, at: At) {
     if v.len() < EVIDENCE_LINES && !v.contains(&at) {
         v.push(at);
     }
+}
+
+/// For each of `parties` that is a company, how many other *registered* companies (entities with
+/// a registry, list or FtM record) bear its name — its words with the legal form set aside
+/// ([`normalize::split_name`]) — in its country: namesakes that resolve kept apart ("Falcon
+/// Networks Co., Ltd." and "Falcon Networks Company Limited", two Thai firms). Parties without
+/// namesakes are left out.
+///
+/// # Complexity
+/// O(E) to bucket entities by country and first name word, then the buckets of the parties.
+fn namesakes(d: &Data, parties: &[Ix]) -> HashMap<Ix, u32> {
+    // A cheap bucket key (both sides computed alike); the count below is on folded words.
+    let first_word = |e: &super::EntityInfo| {
+        e.name
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let wanted: HashSet<(Option<[u8; 2]>, String)> = parties
+        .iter()
+        .map(|&x| d.entity(x))
+        .filter(|e| e.is_company() && e.country.is_some())
+        .map(|e| (e.country, first_word(e)))
+        .collect();
+    // The name words of every company that could be a party's namesake, in parallel, and
+    // whether it has a registry (or list) record of its own.
+    let keyed: Vec<(Ix, Option<[u8; 2]>, String, bool)> = d
+        .entities
+        .par_iter()
+        .enumerate()
+        .filter(|(_, e)| e.is_company() && e.country.is_some())
+        .filter(|(_, e)| wanted.contains(&(e.country, first_word(e))))
+        .map(|(i, e)| {
+            let words = normalize::split_name(&e.name).tokens.join(" ");
+            (i as Ix, e.country, words, !e.keys.is_empty())
+        })
+        .collect();
+    // (country, name words) of a company.
+    type NameKey<'a> = (Option<[u8; 2]>, &'a str);
+    let mut registered: HashMap<NameKey<'_>, u32> = HashMap::default();
+    let mut key_of: HashMap<Ix, (NameKey<'_>, bool)> = HashMap::default();
+    for (i, c, w, reg) in &keyed {
+        if w.is_empty() {
+            continue;
+        }
+        if *reg {
+            *registered.entry((*c, w.as_str())).or_default() += 1;
+        }
+        key_of.insert(*i, ((*c, w.as_str()), *reg));
+    }
+    // A registered party has namesakes when another registered firm bears its name; a party
+    // known only from shipment lines, when two do (with one, it is most likely that firm's
+    // mentions that resolve left apart, not a namesake's).
+    parties
+        .iter()
+        .filter_map(|x| {
+            let (k, reg) = key_of.get(x)?;
+            let others = registered.get(k).copied().unwrap_or(0) - u32::from(*reg);
+            (others > u32::from(!*reg)).then_some((*x, others))
+        })
+        .collect()
 }
 
 /// The crowded addresses each company sits at: addresses given by at least `min` companies
@@ -526,6 +601,15 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         .map(|c| ((c.kind, c.key), c.value.as_str()))
         .collect();
 
+    // Shipment parties that bear another entity's name: a line names them by name and country,
+    // which does not say which namesake it is.
+    let parties: Vec<Ix> = features
+        .keys()
+        .filter(|(kind, _)| kind.is_flow())
+        .map(|&(_, key)| key as Ix)
+        .collect();
+    let namesakes_of = namesakes(d, &parties);
+
     // Features → links. A pair's strength sums its links, each kind capped at the kind's own
     // strength: two spellings of one forwarder (or two shared forwarders) are not twice the
     // evidence of one.
@@ -536,11 +620,19 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
             continue;
         }
         // The same end user is the rule's aggregation unit, not evidence of control: undamped.
-        let strength = if *kind == LinkKind::EndUser {
+        let mut strength = if *kind == LinkKind::EndUser {
             kind.strength(p)
         } else {
             kind.strength(p) * damp(k, g.damp_from)
         };
+        let namesakes = if kind.is_flow() {
+            namesakes_of.get(&(*key as Ix)).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        if namesakes > 0 {
+            strength *= g.namesake_party;
+        }
         if strength <= 0.0 {
             continue;
         }
@@ -590,6 +682,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
                     value: value.clone(),
                     strength,
                     shared_by: k as u32,
+                    namesakes,
                     evidence: ev,
                 });
             }
@@ -623,6 +716,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
                 ),
                 strength: p.groups.strength.possible_match,
                 shared_by: 2,
+                namesakes: 0,
                 evidence: vec![d.entity(pm.a).first, d.entity(pm.b).first],
             });
         }
@@ -845,6 +939,49 @@ fn partition(
 mod tests {
     use super::*;
     use crate::score::testutil::*;
+
+    #[test]
+    fn a_payer_whose_name_other_registered_firms_bear_is_marked_and_discounted() {
+        let world = |factor: f64, payer_registered: bool| {
+            let mut w = World::new();
+            w.policy.groups.namesake_party = factor;
+            let (a, b) = (w.company("A", "SG"), w.company("B", "MY"));
+            let payer = w.company("Falcon Networks Co., Ltd.", "TH");
+            // A namesake: another registered Thai firm of the same name, legal form aside.
+            w.company("FALCON NETWORKS COMPANY LIMITED", "TH");
+            // Not a namesake: another word, or another country.
+            w.company("Falcon Networks Trading Co., Ltd.", "TH");
+            w.company("Falcon Networks Co., Ltd.", "VN");
+            if !payer_registered {
+                w.d.entities[payer as usize].keys.clear();
+            }
+            for x in [a, b] {
+                w.line(x).payer(payer).h100(100.0).push();
+            }
+            let (d, p) = w.data();
+            (build(&d, &p), a, b)
+        };
+        let payer_link = |g: &Groups| {
+            g.links
+                .iter()
+                .find(|l| l.kind == LinkKind::Payer)
+                .cloned()
+                .expect("a payer link")
+        };
+        // Marked, and at factor 1 still decisive.
+        let (g, a, b) = world(1.0, true);
+        assert_eq!(payer_link(&g).namesakes, 1);
+        assert_eq!(g.lower_of[&a], g.lower_of[&b]);
+        // Discounted, it is a weak tie: upper bound only.
+        let (g, a, b) = world(0.75, true);
+        assert!((payer_link(&g).strength - 0.75).abs() < 1e-9);
+        assert_ne!(g.lower_of[&a], g.lower_of[&b]);
+        assert_eq!(g.upper_of[&a], g.upper_of[&b]);
+        // A payer known only from shipment lines with one registered firm of its name is most
+        // likely that firm's mentions left apart: no namesake.
+        let (g, _, _) = world(0.75, false);
+        assert_eq!(payer_link(&g).namesakes, 0);
+    }
 
     #[test]
     fn shared_payer_and_notify_group_fronts_but_a_forwarder_alone_does_not() {

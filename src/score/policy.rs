@@ -146,7 +146,15 @@ pub struct Groups {
     pub nominee_directorships: u32,
     pub flow_hub: u32,
     pub min_role_lines: u32,
+    /// Factor on a tie through a shipment party (end user, notify party, payer, forwarder)
+    /// whose name, legal form aside, and country another entity bears too (absent: 1).
+    #[serde(default = "one")]
+    pub namesake_party: f64,
     pub strength: Strengths,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// Score combination.
@@ -459,6 +467,12 @@ impl Policy {
         }
         if g.mass_registration < 2 {
             return bad("groups.mass_registration", "must be ≥ 2");
+        }
+        if !(0.0..=1.0).contains(&g.namesake_party) {
+            return bad(
+                "groups.namesake_party",
+                format!("{} is outside 0..=1", g.namesake_party),
+            );
         }
         if g.nominee_directorships < 2 {
             return bad("groups.nominee_directorships", "must be ≥ 2");
