@@ -157,10 +157,13 @@ fn print_links(links: &[Value], limit: usize, out: &mut dyn Write) -> std::io::R
             .as_str()
             .map(|v| format!(" via {v}"))
             .unwrap_or_default();
-        let value = l["value"]
+        let mut value = l["value"]
             .as_str()
             .map(|v| format!(" \"{v}\""))
             .unwrap_or_default();
+        if let Some(n) = l["namesakes"].as_u64() {
+            value.push_str(&format!(" (its name is borne by {n} other entities)"));
+        }
         let ev: Vec<String> = l["evidence"]
             .as_array()
             .into_iter()
