@@ -14,7 +14,8 @@
 //! director or officer, an address, phone or e-mail, the same end user / notify party / payer /
 //! forwarder on their lines, or one node re-exporting to another. A feature shared by `k` nodes
 //! adds `strength × damp(k)` to each of their pairs, with `damp(k) = 1 / (1 + ln(k / damp_from))`
-//! once `k > damp_from`; features shared by very many (mass-registration addresses, nominee
+//! once `k > damp_from` (not for a common owner or end user: control and the rule's own
+//! aggregation unit are not shared by chance); features shared by very many (mass-registration addresses, nominee
 //! directors — by their number of directorships, or most of them at one registered agent's
 //! address —, carriers, placeholders) make no link at all. A node that *is* the shared party (the
 //! notify party that also receives goods, a parent that owns its subsidiary) joins the feature.
@@ -619,8 +620,10 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         if k < 2 {
             continue;
         }
-        // The same end user is the rule's aggregation unit, not evidence of control: undamped.
-        let mut strength = if *kind == LinkKind::EndUser {
+        // The same end user is the rule's aggregation unit, not evidence of control, and an
+        // owner controls whatever it owns however many: undamped (nominees are for the
+        // nominee rule, not for damping, which is for what many may share by chance).
+        let mut strength = if matches!(kind, LinkKind::EndUser | LinkKind::Owner) {
             kind.strength(p)
         } else {
             kind.strength(p) * damp(k, g.damp_from)
@@ -981,6 +984,45 @@ mod tests {
         // likely that firm's mentions left apart: no namesake.
         let (g, _, _) = world(0.75, false);
         assert_eq!(payer_link(&g).namesakes, 0);
+    }
+
+    #[test]
+    fn a_common_owner_of_many_is_not_damped_a_common_phone_is() {
+        let mut w = World::new();
+        let owned: Vec<Ix> = (0..12).map(|i| w.company(&format!("O{i}"), "HK")).collect();
+        let phoned: Vec<Ix> = (0..12).map(|i| w.company(&format!("T{i}"), "HK")).collect();
+        let owner = w.person("Owner");
+        for (i, &c) in owned.iter().enumerate() {
+            w.rel(owner, c, "owner", Some(100.0));
+            w.address(c, &format!("{} Nathan Road", i + 1));
+            w.line(c).h100(100.0).push();
+        }
+        for (i, &c) in phoned.iter().enumerate() {
+            w.phone(c, "+852 2000 0001");
+            w.address(c, &format!("{} Queen's Road", i + 1));
+            w.line(c).h100(100.0).push();
+        }
+        let (d, p) = w.data();
+        let g = build(&d, &p);
+        let strength = |kind: LinkKind| {
+            g.links
+                .iter()
+                .find(|l| l.kind == kind)
+                .map(|l| l.strength)
+                .unwrap()
+        };
+        assert_eq!(strength(LinkKind::Owner), p.groups.strength.owner);
+        assert!(
+            strength(LinkKind::Phone) < p.groups.strength.phone,
+            "damped over damp_from"
+        );
+        // The owner's twelve are one upper group (weak ties, a clique); the phone's are not.
+        assert!(owned.iter().all(|c| g.upper_of[c] == g.upper_of[&owned[0]]));
+        assert!(
+            phoned
+                .iter()
+                .any(|c| g.upper_of[c] != g.upper_of[&phoned[0]])
+        );
     }
 
     #[test]
