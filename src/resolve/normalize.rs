@@ -536,6 +536,30 @@ const BUSINESS_WORDS: &[(&str, &str)] = &[
     ("labs", "laboratory"),
     ("laboratorie", "laboratory"),
     ("logistik", "logistic"),
+    // Abbreviations of bills of lading and customs declarations ("MERIDIAN LOG. PVT LTD",
+    // "STRAITS FRT", "SENTOSA EXPR", "ZHI YUAN SOLN", "STRITS CMPTS"): each stands for one word
+    // in a company name.
+    ("log", "logistic"),
+    ("logis", "logistic"),
+    ("frt", "freight"),
+    ("frght", "freight"),
+    ("expr", "express"),
+    ("xpress", "express"),
+    ("sup", "supply"),
+    ("supp", "supply"),
+    ("soln", "solution"),
+    ("solns", "solution"),
+    ("cmpt", "component"),
+    ("cmpts", "component"),
+    ("compo", "component"),
+    ("dist", "distribution"),
+    ("distr", "distribution"),
+    ("distrib", "distribution"),
+    ("dev", "development"),
+    ("devt", "development"),
+    ("mktg", "marketing"),
+    ("prop", "property"),
+    ("props", "property"),
 ];
 
 /// Business acronyms that stand for several words of a name, expanded so that "Novaia SCM" meets
@@ -558,6 +582,13 @@ fn expand(t: &str) -> Vec<String> {
 /// Reduces a folded word to the spelling shared by its variants: plural endings go ("ies" → "y",
 /// trailing "s" of words of five letters or more unless "ss"/"us"/"is"), then the business-word
 /// table applies.
+///
+/// ```
+/// use trawl::resolve::normalize::canonical_word;
+/// assert_eq!(canonical_word("logistics"), canonical_word("log"));
+/// assert_eq!(canonical_word("frt"), "freight");
+/// assert_eq!(canonical_word("technologies"), "technology");
+/// ```
 pub fn canonical_word(w: &str) -> String {
     let mut s = w.to_string();
     if s.len() > 4 && s.ends_with("ies") {
