@@ -15,10 +15,12 @@
 //! forwarder on their lines, or one node re-exporting to another. A feature shared by `k` nodes
 //! adds `strength × damp(k)` to each of their pairs, with `damp(k) = 1 / (1 + ln(k / damp_from))`
 //! once `k > damp_from` (not for a common owner or end user: control and the rule's own
-//! aggregation unit are not shared by chance); features shared by very many (mass-registration addresses, nominee
-//! directors — by their number of directorships, or most of them at one registered agent's
-//! address —, carriers, placeholders) make no link at all. A node that *is* the shared party (the
-//! notify party that also receives goods, a parent that owns its subsidiary) joins the feature.
+//! aggregation unit are not shared by chance); features shared by very many (mass-registration
+//! addresses, nominee directors — by their number of directorships, or most of them at one
+//! registered agent's address —, carriers, placeholders) make no link at all. A tie through a
+//! shipment party whose name other registered firms of its country bear counts
+//! × `groups.namesake_party`. A node that *is* the shared party (the notify party that also
+//! receives goods, a parent that owns its subsidiary) joins the feature.
 //!
 //! The function works on plain arrays so that the graph stage's output (typed edges with
 //! evidence) can feed it later: a graph edge is a feature with two members.
@@ -163,8 +165,8 @@ pub struct Link {
     pub strength: f64,
     /// How many nodes share the feature.
     pub shared_by: u32,
-    /// A shipment party whose name and country other entities bear too: how many (the tie
-    /// counts × `groups.namesake_party`); 0 otherwise.
+    /// A shipment party whose name other registered firms of its country bear too: how many
+    /// (the tie counts × `groups.namesake_party`); 0 otherwise.
     pub namesakes: u32,
     pub evidence: Vec<At>,
 }
