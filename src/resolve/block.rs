@@ -172,6 +172,39 @@ fn push_window(ids: &[u32], out: &mut Vec<(u32, u32)>) {
     }
 }
 
+/// Shortest word kept as a possible joining of two syllables, and longest syllable joined:
+/// romanized Chinese, Korean and Malay trade names are written both ways ("Jintian" / "Jin
+/// Tian", "Greatwall" / "Great Wall", "Hua Wei" / "Huawei"), and syllables run to five letters
+/// ("zhuang", six, is rare enough to leave out).
+const JOINED_MIN: usize = 6;
+const SYLLABLE_MAX: usize = 5;
+
+/// Keys that let a name written with its syllables joined meet one written apart: the name's
+/// two rarest words when long enough to be two syllables, and every two adjacent short words
+/// joined. Comparison already credits such pairs (`compare::credit_joined`); without these keys
+/// they rarely shared a block ("上海金天服务有限公司" → "shanghai jintian service" and
+/// "Jin Tian Services Co., Ltd").
+fn joined_keys(c: &Corpus, class: u64, tokens: &[u32], out: &mut Vec<u64>) {
+    let word = |t: u32| c.names.strings[t as usize].as_str();
+    let letters = |w: &str| w.bytes().all(|b| b.is_ascii_lowercase());
+    for t in c.names.rarest(tokens, 2) {
+        if word(t).len() >= JOINED_MIN && letters(word(t)) {
+            out.push(key(10, class, h64(word(t)), 0));
+        }
+    }
+    for pair in tokens.windows(2) {
+        let (a, b) = (word(pair[0]), word(pair[1]));
+        if a.len() <= SYLLABLE_MAX
+            && b.len() <= SYLLABLE_MAX
+            && a.len() + b.len() >= JOINED_MIN
+            && letters(a)
+            && letters(b)
+        {
+            out.push(key(10, class, h64(&format!("{a}{b}")), 0));
+        }
+    }
+}
+
 /// The blocking keys of one record.
 pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
     let class = r.class as u64;
@@ -199,6 +232,7 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
                     out.push(key(4, class, v, 0));
                 }
             }
+            joined_keys(c, class, &name.tokens, out);
         }
     }
     for &p in &r.phones {
@@ -390,6 +424,32 @@ mod tests {
             "person apart"
         );
         assert!(stats.reduction_ratio() > 0.0);
+    }
+
+    #[test]
+    fn joined_and_separate_syllables_share_a_key() {
+        let mut raws = vec![
+            raw(1, "company", "上海金天服务有限公司"),
+            raw(2, "company", "Jin Tian Services Co., Ltd"),
+            raw(3, "company", "Greatwall Components"),
+            raw(4, "company", "Great Wall Components Limited"),
+            raw(5, "company", "Pacific Services"),
+        ];
+        // The place is a common word, as in any real corpus.
+        for i in 6..12 {
+            raws.push(raw(i, "company", &format!("Shanghai Trading {i}")));
+        }
+        let c = prepare(&raws);
+        let ks = |i: usize| {
+            let mut v = Vec::new();
+            keys(&c, &c.records[i], &mut v);
+            v.into_iter()
+                .filter(|k| k >> 60 == 10)
+                .collect::<std::collections::HashSet<u64>>()
+        };
+        assert!(!ks(0).is_disjoint(&ks(1)), "jintian / jin tian");
+        assert!(!ks(2).is_disjoint(&ks(3)), "greatwall / great wall");
+        assert!(ks(4).is_disjoint(&ks(1)));
     }
 
     #[test]
