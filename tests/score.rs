@@ -219,6 +219,14 @@ fn score_log_streams_running_totals() {
     assert!(ring["running_total"].as_f64().unwrap() > ring["threshold"].as_f64().unwrap());
     let monitor = rows.iter().find(|r| r["id"] == "S0001").unwrap();
     assert_eq!(monitor["score"], 0.0);
+    // A line to a hub outside the allowance (the HK arm's "samples", 2 suspected H100s) counts
+    // on top of the stored 2024 total as it does in `trawl score`'s (count_hubs).
+    let hk = rows.iter().find(|r| r["id"] == "S0018").unwrap();
+    assert_eq!(hk["tpp"].as_f64().unwrap(), 2.0 * 15_832.0);
+    assert_eq!(
+        hk["running_total"].as_f64().unwrap(),
+        115_762_520.0 + 64.0 * 15_832.0 + 2.0 * 15_832.0
+    );
     // CSV output too.
     let csv_path = env.path("scored.csv");
     env.run(&["score-log", &sample("shipments.csv"), "--out", s(&csv_path)]);
