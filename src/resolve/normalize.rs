@@ -61,6 +61,12 @@ fn fold_with(s: &str, split_syllables: bool) -> String {
             }
         }
     };
+    // ASCII text is its own NFKC form and needs no transliteration: the common case, folded
+    // without the normaliser's per-character tables.
+    if s.is_ascii() {
+        push(&mut out, &mut pending_space, s);
+        return out;
+    }
     for c in s.nfkc() {
         if c.is_ascii() {
             let mut buf = [0u8; 4];
