@@ -324,16 +324,6 @@ pub fn covered(
     })
 }
 
-/// The lines a group's totals count: allowance lines when the profile has a threshold, every
-/// controlled line otherwise.
-fn counted_lines(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<usize> {
-    if ctx.p.threshold > 0.0 {
-        ctx.threshold_lines(members)
-    } else {
-        ctx.lines_of(members)
-    }
-}
-
 /// An upper group's totals per window beside the largest total one of its lower groups reaches
 /// in the same window (rolling windows: in its own heaviest window).
 fn upper_group_totals(
@@ -345,14 +335,14 @@ fn upper_group_totals(
         .iter()
         .map(|&l| {
             let m = &ctx.g.lower[l].members;
-            ctx.windows(m, &counted_lines(ctx, m))
+            ctx.windows(m, &ctx.counted_lines(m))
                 .into_iter()
                 .map(|w| (w.label, w.total))
                 .collect()
         })
         .collect();
     let rolling = matches!(ctx.p.window, super::policy::Window::Rolling { .. });
-    ctx.windows(members, &counted_lines(ctx, members))
+    ctx.windows(members, &ctx.counted_lines(members))
         .into_iter()
         .map(|w| {
             let lower = per_lower
@@ -373,7 +363,7 @@ fn upper_group_totals(
 
 /// Lower- and upper-bound totals per window of a lower group.
 fn totals(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<(String, f64, f64)> {
-    let lines_for = |m: &[Ix]| counted_lines(ctx, m);
+    let lines_for = |m: &[Ix]| ctx.counted_lines(m);
     let lower = ctx.windows(members, &lines_for(members));
     let upper = members.first().and_then(|&m| ctx.upper_totals(m));
     lower

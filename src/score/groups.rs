@@ -318,29 +318,26 @@ fn namesakes(d: &Data, parties: &[Ix]) -> HashMap<Ix, u32> {
         .collect()
 }
 
-/// The crowded addresses each company sits at: addresses given by at least `min` companies
-/// (a registered agent's, a virtual office's).
-fn crowded_addresses(d: &Data, min: u32) -> HashMap<Ix, Vec<u64>> {
-    let mut out: HashMap<Ix, Vec<u64>> = HashMap::default();
+/// The crowded addresses each company sits at — addresses given by at least `min` companies (a
+/// registered agent's, a virtual office's) — and every entity at one (`Groups::mass_address`).
+/// Contacts are sorted by kind and value and hold each entity once per value (`Data::load`).
+fn crowded_addresses(d: &Data, min: u32) -> (HashMap<Ix, Vec<u64>>, HashSet<Ix>) {
+    let mut of_company: HashMap<Ix, Vec<u64>> = HashMap::default();
+    let mut at_any: HashSet<Ix> = HashSet::default();
     for same in d
         .contacts
         .chunk_by(|a, b| a.kind == b.kind && a.key == b.key)
         .filter(|same| same[0].kind == ContactKind::Address)
     {
-        let mut companies: Vec<Ix> = same
-            .iter()
-            .map(|c| c.entity)
-            .filter(|&e| d.entity(e).is_company())
-            .collect();
-        companies.sort_unstable();
-        companies.dedup();
-        if companies.len() >= min as usize {
-            for e in companies {
-                out.entry(e).or_default().push(same[0].key);
+        let companies = same.iter().filter(|c| d.entity(c.entity).is_company());
+        if companies.clone().count() >= min as usize {
+            for c in companies {
+                of_company.entry(c.entity).or_default().push(c.key);
             }
+            at_any.extend(same.iter().map(|c| c.entity));
         }
     }
-    out
+    (of_company, at_any)
 }
 
 /// Whether a director's companies (`cos`, at least `min` of them) sit mostly (more than half)
@@ -495,7 +492,8 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
             _ => {}
         }
     }
-    let agent_addresses = crowded_addresses(d, g.crowded_address);
+    let (agent_addresses, mass_address) = crowded_addresses(d, g.crowded_address);
+    out.mass_address = mass_address;
     for (x, cos) in &directs {
         if cos.len() >= g.nominee_directorships as usize
             || at_one_agent(cos, &agent_addresses, g.crowded_address)
@@ -579,9 +577,6 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
             .iter()
             .filter(|c| d.entity(c.entity).is_company())
             .count();
-        if kind == ContactKind::Address && companies >= g.crowded_address as usize {
-            out.mass_address.extend(same.iter().map(|c| c.entity));
-        }
         if companies < g.mass_registration as usize {
             let lk = match kind {
                 ContactKind::Address => LinkKind::Address,

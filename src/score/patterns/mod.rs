@@ -119,12 +119,7 @@ impl<'a> Ctx<'a> {
         let u = *self.g.upper_of.get(&member)?;
         Some(self.upper_totals[u].get_or_init(|| {
             let m = &self.g.upper[u].members;
-            let lines = if self.p.threshold > 0.0 {
-                self.threshold_lines(m)
-            } else {
-                self.lines_of(m)
-            };
-            self.windows(m, &lines)
+            self.windows(m, &self.counted_lines(m))
                 .into_iter()
                 .map(|w| (w.label, w.total))
                 .collect()
@@ -160,6 +155,16 @@ impl<'a> Ctx<'a> {
             l.end_user
         } else {
             l.consignee
+        }
+    }
+
+    /// The lines a member set's totals count: [`Ctx::threshold_lines`] when the profile has a
+    /// threshold, every relevant line otherwise.
+    pub fn counted_lines(&self, members: &[Ix]) -> Vec<usize> {
+        if self.p.threshold > 0.0 {
+            self.threshold_lines(members)
+        } else {
+            self.lines_of(members)
         }
     }
 
