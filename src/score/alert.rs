@@ -49,6 +49,9 @@ pub struct GroupResult {
     /// An upper result's members (the lower groups its structuring sums orders of, see
     /// [`score_upper`]); empty for a lower result, whose members are its group's.
     pub members: Vec<Ix>,
+    /// An upper result of a party group: its index into `groups.parties` (`group` is then the
+    /// upper group of its first member).
+    pub party: Option<usize>,
 }
 
 impl GroupResult {
@@ -151,6 +154,7 @@ fn score_group(ctx: &Ctx<'_>, gi: usize) -> GroupResult {
         totals,
         lower_groups: vec![gi],
         members: Vec::new(),
+        party: None,
     }
 }
 
@@ -183,10 +187,101 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
         return None;
     }
     let lower_groups = ctx.g.lower_groups_of(ui);
-    if lower_groups.len() < 2 {
+    // Weak ties between lower groups (member pairs).
+    let set: HashSet<Ix> = members.iter().copied().collect();
+    let mut ties: Vec<(usize, usize)> = Vec::new();
+    for &m in members {
+        for x in ctx.g.weak_of.get(&m).map_or(&[][..], Vec::as_slice) {
+            if m < *x && set.contains(x) {
+                ties.push((ctx.g.lower_of[&m], ctx.g.lower_of[x]));
+            }
+        }
+    }
+    let mut r = score_joined(ctx, lower, members, &lower_groups, &ties)?;
+    r.group = ui;
+    Some(r)
+}
+
+/// Scores party group `pi` (see [`groups::PartyGroup`]) as [`score_upper`] scores an upper
+/// group: the lower groups of the consignees one party or contact ties, each tied to every
+/// other through it. `None` when fewer than three lower groups are tied or structuring does
+/// not fire beyond what they report.
+fn score_party(ctx: &Ctx<'_>, lower: &[GroupResult], pi: usize) -> Option<GroupResult> {
+    let party = &ctx.g.parties[pi];
+    let mut lower_groups: Vec<usize> = party.members.iter().map(|m| ctx.g.lower_of[m]).collect();
+    lower_groups.sort_unstable();
+    lower_groups.dedup();
+    // Only lower groups with a red flag of their own can be in the core (see `score_joined`).
+    let rule = &ctx.p.detectors.structuring;
+    lower_groups.retain(|&l| {
+        lower.get(l).is_some_and(|r| {
+            r.findings
+                .iter()
+                .any(|f| rule.upper_red_flags.iter().any(|x| x == f.detector))
+        })
+    });
+    if lower_groups.len() < groups::PARTY_MIN {
         return None;
     }
-    let (whole, windows) = uncovered_windows(ctx, members, &lower_groups, lower)?;
+    let mut members: Vec<Ix> = lower_groups
+        .iter()
+        .flat_map(|&l| ctx.g.lower[l].members.iter().copied())
+        .collect();
+    members.sort_by_key(|&x| ctx.d.entity(x).id);
+    let mut ties = Vec::new();
+    for (i, &a) in lower_groups.iter().enumerate() {
+        for &b in &lower_groups[i + 1..] {
+            ties.push((a, b));
+        }
+    }
+    let mut r = score_joined(ctx, lower, &members, &lower_groups, &ties)?;
+    r.party = Some(pi);
+    r.group = ctx.g.upper_of[&r.members[0]];
+    Some(r)
+}
+
+/// The party results that add to `upper`: largest core first (then higher score, then party),
+/// each kept unless its lower groups all lie in the core of one result kept before it (an upper
+/// group's or a larger party group's), which already reports them together.
+fn new_hypotheses(upper: &[GroupResult], mut party: Vec<GroupResult>) -> Vec<GroupResult> {
+    party.sort_by(|a, b| {
+        b.lower_groups
+            .len()
+            .cmp(&a.lower_groups.len())
+            .then(b.score.total_cmp(&a.score))
+            .then(a.party.cmp(&b.party))
+    });
+    let mut kept: Vec<BTreeSet<usize>> = upper
+        .iter()
+        .map(|r| r.lower_groups.iter().copied().collect())
+        .collect();
+    let mut out = Vec::new();
+    for r in party {
+        if kept
+            .iter()
+            .any(|k| r.lower_groups.iter().all(|l| k.contains(l)))
+        {
+            continue;
+        }
+        kept.push(r.lower_groups.iter().copied().collect());
+        out.push(r);
+    }
+    out
+}
+
+/// The common part of [`score_upper`] and [`score_party`]: `members`, the members of
+/// `lower_groups`, tied by `ties` (pairs of lower groups, one per weak tie).
+fn score_joined(
+    ctx: &Ctx<'_>,
+    lower: &[GroupResult],
+    members: &[Ix],
+    lower_groups: &[usize],
+    ties: &[(usize, usize)],
+) -> Option<GroupResult> {
+    if ctx.p.threshold <= 0.0 || lower_groups.len() < 2 {
+        return None;
+    }
+    let (whole, windows) = uncovered_windows(ctx, members, lower_groups, lower)?;
     let set: HashSet<Ix> = members.iter().copied().collect();
     let inside: HashSet<usize> = lower_groups.iter().copied().collect();
     let mut core: BTreeSet<usize> = BTreeSet::new();
@@ -211,18 +306,10 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
                 .any(|f| rule.upper_red_flags.iter().any(|x| x == f.detector))
         })
     });
-    // Weak ties between core groups (member pairs), pruned to groups with at least two.
-    let mut ties: Vec<(usize, usize)> = Vec::new();
-    for &m in members {
-        for x in ctx.g.weak_of.get(&m).map_or(&[][..], Vec::as_slice) {
-            if m < *x && set.contains(x) {
-                ties.push((ctx.g.lower_of[&m], ctx.g.lower_of[x]));
-            }
-        }
-    }
+    // Weak ties between core groups, pruned to groups with at least `upper_min_ties`.
     loop {
         let mut degree: BTreeMap<usize, usize> = core.iter().map(|&l| (l, 0)).collect();
-        for &(a, b) in &ties {
+        for &(a, b) in ties {
             if a != b && core.contains(&a) && core.contains(&b) {
                 *degree.entry(a).or_default() += 1;
                 *degree.entry(b).or_default() += 1;
@@ -261,7 +348,8 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
     let totals = upper_group_totals(ctx, &core_members, &core_groups);
     Some(GroupResult {
         bound: Bound::Upper,
-        group: ui,
+        group: 0,
+        party: None,
         score,
         findings,
         totals,
@@ -392,7 +480,7 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
         } else {
             (0..n).map(|gi| score_group(&ctx, gi)).collect()
         };
-        let upper_results: Vec<GroupResult> = if opts.parallel {
+        let mut upper_results: Vec<GroupResult> = if opts.parallel {
             (0..groups.upper.len())
                 .into_par_iter()
                 .filter_map(|ui| score_upper(&ctx, &results, ui))
@@ -402,6 +490,17 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
                 .filter_map(|ui| score_upper(&ctx, &results, ui))
                 .collect()
         };
+        let party_results: Vec<GroupResult> = if opts.parallel {
+            (0..groups.parties.len())
+                .into_par_iter()
+                .filter_map(|pi| score_party(&ctx, &results, pi))
+                .collect()
+        } else {
+            (0..groups.parties.len())
+                .filter_map(|pi| score_party(&ctx, &results, pi))
+                .collect()
+        };
+        upper_results.extend(new_hypotheses(&upper_results, party_results));
         let entity = |m: Ix| -> (Ix, f64, BTreeMap<&'static str, f64>) {
             let gi = groups.lower_of[&m];
             let f = if groups.lower[gi].members.len() == 1 {
@@ -426,9 +525,10 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
     let mut alerts: Vec<Alert> = candidates
         .filter(|(_, r)| r.score >= p.scoring.alert_min)
         .map(|(ri, r)| {
-            let group_id = match r.bound {
-                Bound::Lower => groups.lower[r.group].id,
-                Bound::Upper => groups.upper[r.group].id,
+            let group_id = match (r.bound, r.party) {
+                (Bound::Lower, _) => groups.lower[r.group].id,
+                (Bound::Upper, None) => groups.upper[r.group].id,
+                (Bound::Upper, Some(_)) => data.entity(r.members[0]).id,
             };
             let members = r.members(&groups);
             // The window an alert names: the heaviest of the bound it rests on.
@@ -448,6 +548,10 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
             let lead = members[0];
             let hub = linked.first().map(|&x| data.entity(x).name.clone());
             let title = match (&hub, members.len()) {
+                (_, n) if r.party.is_some() => {
+                    let party = &groups.parties[r.party.unwrap_or_default()];
+                    format!("{n} consignees sharing {}", party_label(&data, party))
+                }
                 (Some(h), n) if n > 1 => format!("{n} consignees tied through {h}"),
                 (_, n) if n > 1 => format!("{n} consignees led by {}", data.entity(lead).name),
                 _ => data.entity(lead).name.clone(),
@@ -488,6 +592,17 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
         alerts,
         indexes,
         opts,
+    }
+}
+
+/// What a party group shares, for titles: "notify party Optipeak Shipping Corporation",
+/// "phone +852 …".
+fn party_label(d: &Data, party: &groups::PartyGroup) -> String {
+    let what = party.kind.label();
+    if party.via == NONE {
+        format!("{what} {}", party.value)
+    } else {
+        format!("{what} {}", d.entity(party.via).name)
     }
 }
 
@@ -585,7 +700,10 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
             .get(&members[0])
             .map(|&u| g.upper[u].members.clone())
             .unwrap_or_default(),
-        Bound::Upper => g.upper[a.group].members.clone(),
+        Bound::Upper => match r.party {
+            Some(_) => r.members.clone(),
+            None => g.upper[a.group].members.clone(),
+        },
     };
     let counted: HashSet<usize> = ctx.threshold_lines(members).into_iter().collect();
     let mut orders = Vec::with_capacity(order_text.len());
@@ -1101,5 +1219,85 @@ mod tests {
         assert!(out.alerts.is_empty(), "{:?}", out.alerts);
         assert!(out.upper_results.is_empty());
         assert!(out.groups.upper.iter().all(|u| u.members.len() == 1));
+    }
+
+    /// Four fronts in Malaysia tied by nothing but one notify party in China on the Entity List,
+    /// named on
+    /// `habitual` of each front's four lines (four lines of 300 H100 each: 0.71 of the
+    /// threshold per front, 2.8× together).
+    fn notify_ring(habitual: usize) -> (World, Vec<Ix>, Ix) {
+        let mut w = World::new();
+        let hub = w.company("Optipeak Shipping Ltd", "CN");
+        w.d.entities[hub as usize].listed = Some(("Entity List".into(), 1));
+        let fronts: Vec<Ix> = (0..4)
+            .map(|i| w.company(&format!("Front {i} Sdn Bhd"), "MY"))
+            .collect();
+        for &f in &fronts {
+            for k in 0..4 {
+                let l = w.line(f).h100(300.0);
+                if k < habitual {
+                    l.notify(hub).push();
+                } else {
+                    l.push();
+                }
+            }
+        }
+        (w, fronts, hub)
+    }
+
+    #[test]
+    fn fronts_sharing_a_habitual_party_are_tested_together_as_a_party_group() {
+        let (w, fronts, hub) = notify_ring(4);
+        let out = outcome_of(w);
+        // A notify party (0.5) is no weak link: the partition leaves every front alone …
+        assert!(fronts.iter().all(|f| {
+            let u = out.groups.upper_of[f];
+            out.groups.upper[u].members == [*f]
+        }));
+        // … the party group holds them.
+        let a = out.alerts.first().expect("the party group alerts");
+        assert_eq!(a.bound, Bound::Upper);
+        let mut members = fronts
+            .iter()
+            .map(|&f| out.data.entity(f).id)
+            .collect::<Vec<_>>();
+        members.sort_unstable();
+        assert_eq!(a.members, members);
+        assert_eq!(
+            a.title,
+            "4 consignees sharing notify party Optipeak Shipping Ltd"
+        );
+        let r = out.result_of(a);
+        assert_eq!(r.party.map(|pi| out.groups.parties[pi].via), Some(hub));
+        assert!(r.findings.iter().any(|f| f.detector == "structuring"));
+        assert!(r.findings.iter().any(|f| f.detector == "transshipment"));
+        assert!(r.findings.iter().any(|f| f.detector == "listed_proximity"));
+        // The bundle shows the shared party's links between the lower groups, with lines.
+        let p = Policy::builtin("diffusion-2025").unwrap();
+        let c = Catalog::builtin();
+        let ctx = Ctx::with(&out.data, &p, &c, &out.groups, &out.indexes);
+        let b = bundle(&ctx, &out, a, Vec::new());
+        let links = b["upper_bound_links"].as_array().unwrap();
+        assert_eq!(
+            links.len(),
+            6,
+            "every pair of the four shares the notify party"
+        );
+        assert!(links.iter().all(|l| l["kind"] == "notify"));
+    }
+
+    #[test]
+    fn a_party_on_few_of_a_fronts_lines_or_party_groups_off_raise_nothing() {
+        // On one line of four: not habitual.
+        let (w, _, _) = notify_ring(1);
+        let out = outcome_of(w);
+        assert!(out.groups.parties.is_empty());
+        assert!(out.alerts.is_empty(), "{:?}", out.alerts);
+        // Habitual, but party groups turned off.
+        let (mut w, _, _) = notify_ring(4);
+        w.policy.groups.party_share = 0.0;
+        let out = outcome_of(w);
+        assert!(out.groups.parties.is_empty());
+        assert!(out.alerts.is_empty(), "{:?}", out.alerts);
     }
 }

@@ -30,7 +30,7 @@
 //! size k ≤ the hub caps.
 
 use crate::score::fast::{HashMap, HashSet};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -106,6 +106,18 @@ impl LinkKind {
     }
 
     /// The kind's name as stored.
+    /// The kind in words, for titles: what the members share ("notify party", "phone").
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkKind::RelatedController => "related controllers",
+            LinkKind::EndUser => "end user",
+            LinkKind::Notify => "notify party",
+            LinkKind::Reexport => "re-exporter",
+            LinkKind::PossibleMatch => "possible match",
+            other => other.as_str(),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             LinkKind::Owner => "owner",
@@ -152,6 +164,10 @@ pub type At = (i64, i64);
 /// the count is kept).
 pub const EVIDENCE_LINES: usize = 5;
 
+/// Fewest members of a [`PartyGroup`]: one tie shared by two may be chance (two firms at one
+/// address), and a tie among three gives each at least two (`upper_min_ties`).
+pub const PARTY_MIN: usize = 3;
+
 /// A link between two nodes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -179,6 +195,22 @@ pub struct Group {
     pub members: Vec<Ix>,
 }
 
+/// The consignees that one party or contact ties, whatever the tie's strength: a hypothesis the
+/// upper bound tests apart from its partition (see `alert::score_party`). For a shipment party
+/// (end user, notify party, payer, forwarder) only the consignees it is habitual to — on at
+/// least `groups.party_share` of their relevant lines — count; for an owner, director, officer,
+/// address, phone or e-mail every node that shares it.
+#[derive(Debug, Clone)]
+pub struct PartyGroup {
+    pub kind: LinkKind,
+    /// The shared party (entity) when there is one.
+    pub via: Ix,
+    /// The shared value (address, phone, e-mail) when there is one.
+    pub value: String,
+    /// Node entities, sorted.
+    pub members: Vec<Ix>,
+}
+
 /// The groups of a run.
 #[derive(Debug, Default)]
 pub struct Groups {
@@ -201,6 +233,8 @@ pub struct Groups {
     /// Each node's weak partners in other lower groups (pairs reaching `groups.possible`, or a
     /// possible match), sorted: the ties the upper bound is made of.
     pub weak_of: HashMap<Ix, Vec<Ix>>,
+    /// Party groups of at least three members, in (kind, party or value) order.
+    pub parties: Vec<PartyGroup>,
 }
 
 impl Groups {
@@ -247,6 +281,8 @@ impl Groups {
 #[derive(Default)]
 struct Feature {
     members: BTreeMap<Ix, Vec<At>>,
+    /// Consignees a shipment party is habitual to (see [`PartyGroup`]).
+    habitual: BTreeSet<Ix>,
 }
 
 fn add(f: &mut Feature, m: Ix, at: At) {
@@ -459,6 +495,11 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         for at in ev {
             add(f, c, at);
         }
+        if g.party_share > 0.0
+            && f64::from(n) >= g.party_share * f64::from(relevant_lines[c as usize])
+        {
+            f.habitual.insert(c);
+        }
         if is_node[x as usize] {
             let e = d.entity(x);
             add(f, x, e.first);
@@ -664,6 +705,21 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
             LinkKind::RelatedController => (NONE, format!("{}~{}", (key >> 32) as Ix, *key as u32)),
             _ => (*key as Ix, String::new()),
         };
+        if g.party_share > 0.0 {
+            let members: Vec<Ix> = if kind.is_flow() {
+                f.habitual.iter().copied().collect()
+            } else {
+                f.members.keys().copied().collect()
+            };
+            if members.len() >= PARTY_MIN {
+                out.parties.push(PartyGroup {
+                    kind: *kind,
+                    via,
+                    value: value.clone(),
+                    members,
+                });
+            }
+        }
         let m: Vec<(&Ix, &Vec<At>)> = f.members.iter().collect();
         for x in 0..m.len() {
             for y in x + 1..m.len() {

@@ -150,6 +150,11 @@ pub struct Groups {
     /// whose name, legal form aside, and country another entity bears too (absent: 1).
     #[serde(default = "one")]
     pub namesake_party: f64,
+    /// A shipment party joins a consignee to a party group (an upper-bound hypothesis tested
+    /// apart from the partition) when it is on at least this share of the consignee's relevant
+    /// lines (absent: 0, no party groups).
+    #[serde(default)]
+    pub party_share: f64,
     pub strength: Strengths,
 }
 
@@ -472,6 +477,12 @@ impl Policy {
             return bad(
                 "groups.namesake_party",
                 format!("{} is outside 0..=1", g.namesake_party),
+            );
+        }
+        if !(0.0..=1.0).contains(&g.party_share) {
+            return bad(
+                "groups.party_share",
+                format!("{} is outside 0..=1", g.party_share),
             );
         }
         if g.nominee_directorships < 2 {
