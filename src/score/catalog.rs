@@ -220,9 +220,24 @@ impl Catalog {
     }
 }
 
-/// Lower-case words of a text, separated by single spaces (resolve's folding).
+/// Lower-case words of a text, separated by single spaces (resolve's folding), with a model
+/// number joined to the word before it: "RTX 4090" and "RTX4090", "Ascend 910B" and
+/// "Ascend910B" are written both ways on documents. Joined only when the word is letters and the
+/// number has at least three digits, so "server 8 gpu" and "gaudi 3" stay as they are (text and
+/// patterns are folded alike, so either way they meet).
 pub fn words(s: &str) -> String {
-    fold(s)
+    let folded = fold(s);
+    let mut out = String::with_capacity(folded.len());
+    let mut prev_letters = false;
+    for w in folded.split(' ').filter(|w| !w.is_empty()) {
+        let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+        if !(prev_letters && digits >= 3) && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+        prev_letters = w.chars().all(char::is_alphabetic);
+    }
+    out
 }
 
 fn hs_digits(s: &str) -> String {
@@ -335,6 +350,17 @@ mod tests {
             LineClass::NotControlled,
             "a consumer card priced like one is not a misdeclaration"
         );
+    }
+
+    #[test]
+    fn a_model_number_matches_written_with_or_without_a_space() {
+        let c = Catalog::builtin();
+        let rtx = c.chips.iter().position(|x| x.name == "RTX 4090").unwrap() as u16;
+        for text in ["GeForce RTX4090 24G", "NVIDIA GeForce RTX 4090 24GB", "rtx-4090"] {
+            assert_eq!(c.classify_text(text, "", "").chip, Some(rtx), "{text}");
+        }
+        assert_eq!(words("Server 8 GPU, Gaudi 3"), "server 8 gpu gaudi 3");
+        assert_eq!(words("RTX 4090 x 8"), "rtx4090 x 8");
     }
 
     #[test]
