@@ -231,7 +231,8 @@ pub fn words(s: &str) -> String {
     let mut prev_letters = false;
     for w in folded.split(' ').filter(|w| !w.is_empty()) {
         let digits = w.bytes().take_while(u8::is_ascii_digit).count();
-        if !(prev_letters && digits >= 3) && !out.is_empty() {
+        let joined = prev_letters && digits >= 3;
+        if !out.is_empty() && !joined {
             out.push(' ');
         }
         out.push_str(w);
@@ -356,7 +357,11 @@ mod tests {
     fn a_model_number_matches_written_with_or_without_a_space() {
         let c = Catalog::builtin();
         let rtx = c.chips.iter().position(|x| x.name == "RTX 4090").unwrap() as u16;
-        for text in ["GeForce RTX4090 24G", "NVIDIA GeForce RTX 4090 24GB", "rtx-4090"] {
+        for text in [
+            "GeForce RTX4090 24G",
+            "NVIDIA GeForce RTX 4090 24GB",
+            "rtx-4090",
+        ] {
             assert_eq!(c.classify_text(text, "", "").chip, Some(rtx), "{text}");
         }
         assert_eq!(words("Server 8 GPU, Gaudi 3"), "server 8 gpu gaudi 3");
