@@ -17,6 +17,14 @@
 //! corroborate it. Such alerts are marked `bound: upper`; their bundle lists the lower groups
 //! joined and the weak links that join them, with source lines. `schema/004_alert_bound.sql`
 //! adds the column.
+//!
+//! Party groups (the consignees one party or contact ties, see [`groups::PartyGroup`]) are
+//! tested the same way (`score_party`): a notify party, forwarder, director or address is no
+//! weak link on its own, and the partition may have put weakly tied fronts in different upper
+//! groups. A party group's alert is kept unless its lower groups all lie in the core of an upper
+//! alert or of a larger party alert kept before it; it is titled by what its members share
+//! ("4 consignees sharing notify party …") and its bundle's `upper_bound_links` show the shared
+//! party's links between the lower groups.
 
 use crate::score::fast::HashSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -223,6 +231,19 @@ fn score_party(ctx: &Ctx<'_>, lower: &[GroupResult], pi: usize) -> Option<GroupR
     if lower_groups.len() < groups::PARTY_MIN {
         return None;
     }
+    // Their own totals together must pass the threshold in some window (a cheap bound before
+    // structuring runs on them; rolling windows: all of each group's windows together).
+    let mut sum: BTreeMap<&str, f64> = BTreeMap::new();
+    let rolling = matches!(ctx.p.window, super::policy::Window::Rolling { .. });
+    for &l in &lower_groups {
+        for (label, total, _) in &lower[l].totals {
+            let key = if rolling { "" } else { label.as_str() };
+            *sum.entry(key).or_default() += total;
+        }
+    }
+    if !sum.values().any(|&v| v > ctx.p.threshold) {
+        return None;
+    }
     let mut members: Vec<Ix> = lower_groups
         .iter()
         .flat_map(|&l| ctx.g.lower[l].members.iter().copied())
@@ -240,10 +261,16 @@ fn score_party(ctx: &Ctx<'_>, lower: &[GroupResult], pi: usize) -> Option<GroupR
     Some(r)
 }
 
-/// The party results that add to `upper`: largest core first (then higher score, then party),
-/// each kept unless its lower groups all lie in the core of one result kept before it (an upper
-/// group's or a larger party group's), which already reports them together.
-fn new_hypotheses(upper: &[GroupResult], mut party: Vec<GroupResult>) -> Vec<GroupResult> {
+/// The party results that add to `upper`: those that alert (score ≥ `alert_min`), largest core
+/// first (then higher score, then party), each kept unless its lower groups all lie in the core
+/// of one alerting result kept before it (an upper group's or a larger party group's), which
+/// already reports them together.
+fn new_hypotheses(
+    upper: &[GroupResult],
+    mut party: Vec<GroupResult>,
+    alert_min: f64,
+) -> Vec<GroupResult> {
+    party.retain(|r| r.score >= alert_min);
     party.sort_by(|a, b| {
         b.lower_groups
             .len()
@@ -253,6 +280,7 @@ fn new_hypotheses(upper: &[GroupResult], mut party: Vec<GroupResult>) -> Vec<Gro
     });
     let mut kept: Vec<BTreeSet<usize>> = upper
         .iter()
+        .filter(|r| r.score >= alert_min)
         .map(|r| r.lower_groups.iter().copied().collect())
         .collect();
     let mut out = Vec::new();
@@ -500,7 +528,11 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
                 .filter_map(|pi| score_party(&ctx, &results, pi))
                 .collect()
         };
-        upper_results.extend(new_hypotheses(&upper_results, party_results));
+        upper_results.extend(new_hypotheses(
+            &upper_results,
+            party_results,
+            p.scoring.alert_min,
+        ));
         let entity = |m: Ix| -> (Ix, f64, BTreeMap<&'static str, f64>) {
             let gi = groups.lower_of[&m];
             let f = if groups.lower[gi].members.len() == 1 {

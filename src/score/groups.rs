@@ -22,6 +22,11 @@
 //! × `groups.namesake_party`. A node that *is* the shared party (the notify party that also
 //! receives goods, a parent that owns its subsidiary) joins the feature.
 //!
+//! Besides the two partitions, every feature shared by at least [`PARTY_MIN`] nodes is kept as a
+//! [`PartyGroup`] (a shipment party only for the consignees it is habitual to, on at least
+//! `groups.party_share` of their relevant lines): a hypothesis that scoring tests on its own,
+//! whatever the tie's strength and wherever the partition put its members.
+//!
 //! The function works on plain arrays so that the graph stage's output (typed edges with
 //! evidence) can feed it later: a graph edge is a feature with two members.
 //!
