@@ -36,9 +36,12 @@ pub const PREFIX_LEN: usize = 6;
 /// three or four letters, which thousands of unrelated words share; from six letters on, the
 /// five-letter remainders are specific.
 pub const TYPO_MIN_LEN: usize = 5;
-/// Typo-key blocks above this size are dropped rather than windowed: a one-letter deletion
-/// shared by more than this many records is a common letter pattern, not a misspelling of one
-/// rare word.
+/// Typo-key blocks above this size yield only the pairs of a sorted window, and only when their
+/// records spell between two and [`TYPO_MAX_WORDS`] different words: a one-letter deletion
+/// that many distinct words share is a common letter pattern, not a misspelling of one rare
+/// word, and a block of one word's records ("quantuus" 24 times) adds nothing to its rare-word
+/// block. Many records of two spellings ("Quantuus" 24 times, "Quantus" 7 times: an entity
+/// mentioned often, misspelt on some documents) are a misspelling, and are windowed.
 pub const TYPO_MAX_BLOCK: usize = 25;
 /// Window of the sorted neighbourhood used inside blocks above `max_block`: each record is
 /// paired with the next four in name order, which links a run of near-identical spellings
@@ -358,6 +361,26 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Vec<(u32, u32)>, BlockStats
         .iter()
         .filter(|(s, e)| e - s > cfg.skip_block)
         .count() as u64;
+    // The word each record's typo keys come from (the rarest of its primary name).
+    let typo_word: Vec<u32> = c
+        .records
+        .par_iter()
+        .map(|r| {
+            r.names
+                .first()
+                .and_then(|n| c.names.rarest(&n.tokens, 1).first().copied())
+                .unwrap_or(u32::MAX)
+        })
+        .collect();
+    // Records in the order of their names (sorted neighbourhood within a large block).
+    let by_name = |members: &[u32]| -> Vec<u32> {
+        let mut sorted: Vec<((String, [u8; 2]), u32)> = members
+            .iter()
+            .map(|&i| (sort_key(c, &c.records[i as usize], Order::Name), i))
+            .collect();
+        sorted.sort_unstable();
+        sorted.into_iter().map(|x| x.1).collect()
+    };
     let mut pairs: Vec<(u32, u32)> = groups
         .par_iter()
         .flat_map_iter(|&(s, e)| {
@@ -365,8 +388,17 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Vec<(u32, u32)>, BlockStats
             let mut out = Vec::new();
             let m = members.len();
             let typo = (entries[s].0 >> 60) == 4;
+            let spellings = || {
+                let mut w: Vec<u32> = members.iter().map(|&i| typo_word[i as usize]).collect();
+                w.sort_unstable();
+                w.dedup();
+                w.len()
+            };
             if typo && m > TYPO_MAX_BLOCK {
-                // dropped: see TYPO_MAX_BLOCK
+                // see TYPO_MAX_BLOCK
+                if (2..=TYPO_MAX_WORDS).contains(&spellings()) {
+                    push_window(&by_name(&members), &mut out);
+                }
             } else if m <= cfg.max_block {
                 for i in 0..m {
                     for j in i + 1..m {
@@ -374,13 +406,7 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Vec<(u32, u32)>, BlockStats
                     }
                 }
             } else if m <= cfg.skip_block {
-                let mut sorted: Vec<((String, [u8; 2]), u32)> = members
-                    .iter()
-                    .map(|&i| (sort_key(c, &c.records[i as usize], Order::Name), i))
-                    .collect();
-                sorted.sort_unstable();
-                let ids: Vec<u32> = sorted.iter().map(|x| x.1).collect();
-                push_window(&ids, &mut out);
+                push_window(&by_name(&members), &mut out);
             }
             out
         })
@@ -450,6 +476,39 @@ mod tests {
         assert!(!ks(0).is_disjoint(&ks(1)), "jintian / jin tian");
         assert!(!ks(2).is_disjoint(&ks(3)), "greatwall / great wall");
         assert!(ks(4).is_disjoint(&ks(1)));
+    }
+
+    #[test]
+    fn a_misspelling_of_a_word_with_many_records_is_windowed_not_dropped() {
+        // 30 mentions of "Quantuus", 3 of "Quantus" (one deletion apart: their typo block holds
+        // 33 records, over TYPO_MAX_BLOCK); "Quantum" is more frequent, so "quantus" blocks as
+        // "quantum" by its rare word, and the 20 "Quantut…" names sit between the two
+        // spellings in every sorted order (and, with `max_block` 40, in the windowed block of
+        // the compact prefix "quantu" that all 53 share).
+        let mut raws: Vec<RawRecord> = (0..30)
+            .map(|i| raw(i, "company", "Quantuus Pte Ltd"))
+            .collect();
+        for i in 30..33 {
+            raws.push(raw(i, "company", "Quantus Pte Ltd"));
+        }
+        for i in 33..80 {
+            raws.push(raw(i, "company", &format!("Quantum Works {i} Pte Ltd")));
+        }
+        for i in 80..100 {
+            raws.push(raw(i, "company", &format!("Quantut{i} Pte Ltd")));
+        }
+        let c = prepare(&raws);
+        let (pairs, _) = candidates(
+            &c,
+            &BlockConfig {
+                max_block: 40,
+                skip_block: 5000,
+            },
+        );
+        assert!(
+            pairs.iter().any(|&(a, b)| a < 30 && (30..33).contains(&b)),
+            "the two spellings meet"
+        );
     }
 
     #[test]
