@@ -219,6 +219,8 @@ struct Draft {
     /// folded words of the primary name, for kind inference
     words: Vec<String>,
     has_title: bool,
+    /// The name carries a bracketed one- or two-letter place code (see [`bracketed_code`]).
+    org_mark: bool,
     address: Vec<String>,
     /// words of `address` from the address line itself
     address_line: usize,
@@ -262,6 +264,7 @@ fn draft(r: &RawRecord) -> Draft {
     let has_title = words
         .first()
         .is_some_and(|w| normalize::TITLES.contains(&w.as_str()));
+    let org_mark = bracketed_code(&r.name);
     let (address, address_line) = r
         .address
         .as_deref()
@@ -277,10 +280,25 @@ fn draft(r: &RawRecord) -> Draft {
         names,
         words,
         has_title,
+        org_mark,
         address,
         address_line,
         city,
     }
+}
+
+/// Whether a name carries a bracketed code of one or two Latin letters: "Quantus (S)",
+/// "Jadlink (M)", "Crown (HK)" — the place marks of Singapore, Malaysian and Hong Kong trade
+/// names, which a name-only mention keeps when it drops the legal form. A person's bracketed
+/// part is a name ("Tan Ah Kow (Alex)"), not a code; without this mark the lone letter reads as
+/// an initial and the mention is taken for a person.
+fn bracketed_code(name: &str) -> bool {
+    name.split('(').skip(1).any(|rest| {
+        rest.split_once(')').is_some_and(|(inner, _)| {
+            let inner = inner.trim();
+            (1..=2).contains(&inner.len()) && inner.chars().all(|c| c.is_ascii_alphabetic())
+        })
+    })
 }
 
 /// The address's tokens completed with the words of the city and postcode fields that the
@@ -420,6 +438,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         }
         let has_form = d.names.first().is_some_and(|n| n.legal_form.is_some());
         let person = !has_form
+            && !d.org_mark
             && (d.has_title || kind_model.as_ref().is_some_and(|m| m.is_person(&d.words)));
         if person {
             inferred_people += 1;
@@ -641,6 +660,9 @@ pub(crate) mod tests {
             raw(6, "unknown", "Ocean Tech Trading"),
             raw(7, "unknown", "Mr Nobody"),
             raw(8, "unknown", "Zeta Holdings Ltd"),
+            raw(9, "unknown", "Smith J"),
+            raw(10, "unknown", "Smith (S)"),
+            raw(11, "unknown", "John Smith (Jack)"),
         ];
         let c = prepare(&raws);
         let classes: Vec<Class> = c.records.iter().map(|r| r.class).collect();
@@ -648,7 +670,11 @@ pub(crate) mod tests {
         assert_eq!(classes[5], Class::Organisation);
         assert_eq!(classes[6], Class::Person);
         assert_eq!(classes[7], Class::Organisation);
-        assert_eq!(c.inferred_people, 2);
+        // A lone letter reads as an initial; bracketed, as a place code ("(S)": Singapore).
+        assert_eq!(classes[8], Class::Person);
+        assert_eq!(classes[9], Class::Organisation);
+        assert_eq!(classes[10], Class::Person);
+        assert_eq!(c.inferred_people, 4);
     }
 
     #[test]
