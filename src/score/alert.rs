@@ -262,14 +262,17 @@ fn score_party(ctx: &Ctx<'_>, lower: &[GroupResult], pi: usize) -> Option<GroupR
 }
 
 /// The party results that add to `upper`: those that alert (score ≥ `alert_min`), largest core
-/// first (then higher score, then party), each kept unless its lower groups all lie in the core
-/// of one alerting result kept before it (an upper group's or a larger party group's), which
-/// already reports them together.
+/// first (then higher score, then party), each kept only when its structuring counts, in some
+/// window, more than a threshold's worth of orders that no alerting result kept before it (an
+/// upper group's, or a larger party group's) counts — the rule that keeps an upper group from
+/// repeating its lower groups (see [`covered`]). Two hypotheses about one network (its fronts'
+/// common director, and the upper group their phones join) make one alert, not two.
 fn new_hypotheses(
+    ctx: &Ctx<'_>,
     upper: &[GroupResult],
     mut party: Vec<GroupResult>,
-    alert_min: f64,
 ) -> Vec<GroupResult> {
+    let alert_min = ctx.p.scoring.alert_min;
     party.retain(|r| r.score >= alert_min);
     party.sort_by(|a, b| {
         b.lower_groups
@@ -278,20 +281,34 @@ fn new_hypotheses(
             .then(b.score.total_cmp(&a.score))
             .then(a.party.cmp(&b.party))
     });
-    let mut kept: Vec<BTreeSet<usize>> = upper
+    let structuring_lines = |r: &GroupResult| -> Vec<usize> {
+        r.findings
+            .iter()
+            .filter(|f| f.detector == "structuring")
+            .flat_map(|f| f.lines.iter().copied())
+            .collect()
+    };
+    let mut reported: HashSet<usize> = upper
         .iter()
         .filter(|r| r.score >= alert_min)
-        .map(|r| r.lower_groups.iter().copied().collect())
+        .flat_map(structuring_lines)
         .collect();
     let mut out = Vec::new();
     for r in party {
-        if kept
+        let lines = structuring_lines(&r);
+        let new: Vec<usize> = lines
             .iter()
-            .any(|k| r.lower_groups.iter().all(|l| k.contains(l)))
+            .copied()
+            .filter(|i| !reported.contains(i))
+            .collect();
+        if !ctx
+            .windows(&r.members, &new)
+            .iter()
+            .any(|w| w.total > ctx.p.threshold)
         {
             continue;
         }
-        kept.push(r.lower_groups.iter().copied().collect());
+        reported.extend(lines);
         out.push(r);
     }
     out
@@ -528,11 +545,7 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
                 .filter_map(|pi| score_party(&ctx, &results, pi))
                 .collect()
         };
-        upper_results.extend(new_hypotheses(
-            &upper_results,
-            party_results,
-            p.scoring.alert_min,
-        ));
+        upper_results.extend(new_hypotheses(&ctx, &upper_results, party_results));
         let entity = |m: Ix| -> (Ix, f64, BTreeMap<&'static str, f64>) {
             let gi = groups.lower_of[&m];
             let f = if groups.lower[gi].members.len() == 1 {
