@@ -510,6 +510,18 @@ fn totals(ctx: &Ctx<'_>, members: &[Ix]) -> Vec<(String, f64, f64)> {
         .collect()
 }
 
+/// `f` over `0..n`, in order, in parallel or not; `None`s left out.
+fn scored<F>(parallel: bool, n: usize, f: F) -> Vec<GroupResult>
+where
+    F: Fn(usize) -> Option<GroupResult> + Sync + Send,
+{
+    if parallel {
+        (0..n).into_par_iter().filter_map(f).collect()
+    } else {
+        (0..n).filter_map(f).collect()
+    }
+}
+
 /// Scores every group and entity and ranks the alerts.
 pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
     let groups = groups::build(&data, p);
@@ -517,34 +529,13 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
         let indexes = Indexes::new(&data, p, &groups);
         let ctx = Ctx::with(&data, p, c, &groups, &indexes);
         let n = groups.lower.len();
-        let results: Vec<GroupResult> = if opts.parallel {
-            (0..n)
-                .into_par_iter()
-                .map(|gi| score_group(&ctx, gi))
-                .collect()
-        } else {
-            (0..n).map(|gi| score_group(&ctx, gi)).collect()
-        };
-        let mut upper_results: Vec<GroupResult> = if opts.parallel {
-            (0..groups.upper.len())
-                .into_par_iter()
-                .filter_map(|ui| score_upper(&ctx, &results, ui))
-                .collect()
-        } else {
-            (0..groups.upper.len())
-                .filter_map(|ui| score_upper(&ctx, &results, ui))
-                .collect()
-        };
-        let party_results: Vec<GroupResult> = if opts.parallel {
-            (0..groups.parties.len())
-                .into_par_iter()
-                .filter_map(|pi| score_party(&ctx, &results, pi))
-                .collect()
-        } else {
-            (0..groups.parties.len())
-                .filter_map(|pi| score_party(&ctx, &results, pi))
-                .collect()
-        };
+        let results: Vec<GroupResult> = scored(opts.parallel, n, |gi| Some(score_group(&ctx, gi)));
+        let mut upper_results = scored(opts.parallel, groups.upper.len(), |ui| {
+            score_upper(&ctx, &results, ui)
+        });
+        let party_results = scored(opts.parallel, groups.parties.len(), |pi| {
+            score_party(&ctx, &results, pi)
+        });
         upper_results.extend(new_hypotheses(&ctx, &upper_results, party_results));
         let entity = |m: Ix| -> (Ix, f64, BTreeMap<&'static str, f64>) {
             let gi = groups.lower_of[&m];
