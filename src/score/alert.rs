@@ -220,14 +220,7 @@ fn score_party(ctx: &Ctx<'_>, lower: &[GroupResult], pi: usize) -> Option<GroupR
     lower_groups.sort_unstable();
     lower_groups.dedup();
     // Only lower groups with a red flag of their own can be in the core (see `score_joined`).
-    let rule = &ctx.p.detectors.structuring;
-    lower_groups.retain(|&l| {
-        lower.get(l).is_some_and(|r| {
-            r.findings
-                .iter()
-                .any(|f| rule.upper_red_flags.iter().any(|x| x == f.detector))
-        })
-    });
+    lower_groups.retain(|&l| red_flagged(ctx, lower, l));
     if lower_groups.len() < groups::PARTY_MIN {
         return None;
     }
@@ -314,6 +307,17 @@ fn new_hypotheses(
     out
 }
 
+/// Whether lower group `l`'s own findings include a detector of
+/// `detectors.structuring.upper_red_flags`: a red flag besides sub-threshold buying.
+fn red_flagged(ctx: &Ctx<'_>, lower: &[GroupResult], l: usize) -> bool {
+    let flags = &ctx.p.detectors.structuring.upper_red_flags;
+    lower.get(l).is_some_and(|r| {
+        r.findings
+            .iter()
+            .any(|f| flags.iter().any(|x| x == f.detector))
+    })
+}
+
 /// The common part of [`score_upper`] and [`score_party`]: `members`, the members of
 /// `lower_groups`, tied by `ties` (pairs of lower groups, one per weak tie).
 fn score_joined(
@@ -343,14 +347,8 @@ fn score_joined(
         }
     }
     // Each must show a red flag of its own (see above).
+    core.retain(|&l| red_flagged(ctx, lower, l));
     let rule = &ctx.p.detectors.structuring;
-    core.retain(|&l| {
-        lower.get(l).is_some_and(|r| {
-            r.findings
-                .iter()
-                .any(|f| rule.upper_red_flags.iter().any(|x| x == f.detector))
-        })
-    });
     // Weak ties between core groups, pruned to groups with at least `upper_min_ties`.
     loop {
         let mut degree: BTreeMap<usize, usize> = core.iter().map(|&l| (l, 0)).collect();
