@@ -765,6 +765,7 @@ mod tests {
                 "\"fan_in\", \"transhipment\", \"listed_proximity\"",
                 "detectors.structuring.upper_red_flags",
             ),
+            ("party_share = 0.5", "party_share = 1.5", "groups.party_share"),
         ];
         for (from, to, key) in cases {
             assert!(base.contains(from), "{from}");
