@@ -748,8 +748,10 @@ fn bundle(ctx: &Ctx<'_>, out: &Outcome, a: &Alert, order_text: Vec<(usize, Order
                 "class": "controlled", "chip": c.chip_name(chip), "tpp_per_accelerator": c.chips[chip as usize].tpp,
                 "accelerators_per_unit": per_unit,
             }),
-            LineClass::Suspect { per_unit } => json!({
-                "class": "suspected misdeclaration", "reference_tpp": c.h100_tpp, "accelerators_per_unit": per_unit,
+            LineClass::Suspect { per_unit, consumer } => json!({
+                "class": "suspected misdeclaration",
+                "reference": if consumer { c.consumer_reference.as_deref().unwrap_or("") } else { "H100" },
+                "reference_tpp": c.suspect_tpp(consumer), "accelerators_per_unit": per_unit,
             }),
             LineClass::Unknown => json!({"class": "unknown"}),
             LineClass::NotControlled => json!({"class": "not controlled"}),

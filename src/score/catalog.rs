@@ -40,6 +40,13 @@ pub struct Catalog {
     pub hs_component: Vec<String>,
     pub harmless: Vec<String>,
     pub not_controlled: Vec<String>,
+    /// The chip a line priced like a consumer accelerator is estimated as (absent: such lines
+    /// are unknown).
+    #[serde(default)]
+    pub consumer_reference: Option<String>,
+    /// Its TPP (0 when absent).
+    #[serde(skip)]
+    pub consumer_tpp: f64,
     #[serde(rename = "chip")]
     pub chips: Vec<Chip>,
 }
@@ -68,8 +75,10 @@ pub enum LineClass {
     /// A recognised accelerator or server.
     Controlled { chip: u16, per_unit: u32 },
     /// A harmless description or controlled HS code at an accelerator-like unit price: the TPP
-    /// it would carry is an estimate (`per_unit` reference accelerators per unit).
-    Suspect { per_unit: u32 },
+    /// it would carry is an estimate (`per_unit` reference accelerators per unit). `consumer`:
+    /// priced like a consumer accelerator instead, under a harmless description *and* a
+    /// controlled HS code; the reference is then the catalog's `consumer_reference`.
+    Suspect { per_unit: u32, consumer: bool },
     /// An HS code of interest that matches nothing and is not priced like an accelerator.
     Unknown,
     /// Not controlled compute.
@@ -121,6 +130,17 @@ impl Catalog {
             for p in list.iter_mut() {
                 *p = words(p);
             }
+        }
+        if let Some(name) = &c.consumer_reference {
+            c.consumer_tpp = c
+                .chips
+                .iter()
+                .find(|chip| &chip.name == name)
+                .map(|chip| chip.tpp)
+                .ok_or_else(|| Error::Config {
+                    key: "catalog.consumer_reference".into(),
+                    reason: format!("no chip is named {name:?}"),
+                })?;
         }
         c.hs_of_interest = c.hs_of_interest.iter().map(|h| hs_digits(h)).collect();
         c.hs_component = c.hs_component.iter().map(|h| hs_digits(h)).collect();
@@ -192,7 +212,25 @@ impl Catalog {
             } else {
                 1
             };
-            return LineClass::Suspect { per_unit };
+            return LineClass::Suspect {
+                per_unit,
+                consumer: false,
+            };
+        }
+        // A harmless description under a controlled HS code, priced like a consumer
+        // accelerator ("video card", 8471.80, US$1,900 each): the catalog's consumer reference
+        // (an RTX 4090-class card is itself controlled), one per unit.
+        if t.harmless
+            && t.hs_interest
+            && !t.not_controlled
+            && self.consumer_tpp > 0.0
+            && m.consumer_unit_price > 0.0
+            && unit_price >= m.consumer_unit_price
+        {
+            return LineClass::Suspect {
+                per_unit: 1,
+                consumer: true,
+            };
         }
         if t.hs_interest && !t.not_controlled {
             LineClass::Unknown
@@ -209,8 +247,20 @@ impl Catalog {
             LineClass::Controlled { chip, per_unit } => {
                 (self.chips[chip as usize].tpp * f64::from(per_unit) * q, 0.0)
             }
-            LineClass::Suspect { per_unit } => (0.0, self.h100_tpp * f64::from(per_unit) * q),
+            LineClass::Suspect { per_unit, consumer } => {
+                (0.0, self.suspect_tpp(consumer) * f64::from(per_unit) * q)
+            }
             _ => (0.0, 0.0),
+        }
+    }
+
+    /// TPP per unit assumed for a suspected misdeclaration: the reference accelerator's, or
+    /// the consumer reference's.
+    pub fn suspect_tpp(&self, consumer: bool) -> f64 {
+        if consumer {
+            self.consumer_tpp
+        } else {
+            self.h100_tpp
         }
     }
 
@@ -369,6 +419,53 @@ mod tests {
     }
 
     #[test]
+    fn a_video_card_under_a_controlled_code_at_a_consumer_accelerators_price_counts_as_one() {
+        // 100 "video cards" under 8471.80 at US$1,900 each: RTX 4090-class, 5,286 TPP apiece.
+        let (c, d, s) = tpp("Video card", "video card", "8471.80", 100.0, 190e3);
+        assert_eq!(
+            c,
+            LineClass::Suspect {
+                per_unit: 1,
+                consumer: true
+            }
+        );
+        assert_eq!((d, s), (0.0, 528_600.0));
+        // Under the floor (an RTX 4080's price), or without a controlled HS code, or with
+        // no harmless word: unknown or not controlled, as before.
+        assert_eq!(
+            tpp("Video card", "video card", "8471.80", 100.0, 110e3).0,
+            LineClass::Unknown
+        );
+        assert_eq!(
+            tpp("Video card", "video card", "8528.52", 100.0, 190e3).0,
+            LineClass::NotControlled
+        );
+        assert_eq!(
+            tpp("mystery card", "", "8473.30", 100.0, 190e3).0,
+            LineClass::Unknown
+        );
+        // A catalog without a consumer reference leaves such lines unknown.
+        let mut cat = Catalog::builtin();
+        cat.consumer_tpp = 0.0;
+        let p = crate::score::Policy::builtin("diffusion-2025").unwrap();
+        let t = cat.classify_text("Video card", "video card", "8471.80");
+        assert_eq!(
+            cat.classify(t, 100.0, 190e3, &p.detectors.misdeclaration),
+            LineClass::Unknown
+        );
+        // A reference that names no chip is refused.
+        let bad = BUILTIN.replacen(
+            "consumer_reference = \"RTX 4090\"",
+            "consumer_reference = \"RTX 9999\"",
+            1,
+        );
+        assert!(matches!(
+            Catalog::parse(&bad),
+            Err(Error::Config { key, .. }) if key == "catalog.consumer_reference"
+        ));
+    }
+
+    #[test]
     fn misdeclaration_by_price_under_harmless_words() {
         let (c, d, s) = tpp(
             "graphics adapter",
@@ -377,7 +474,13 @@ mod tests {
             100.0,
             3.0e6,
         );
-        assert_eq!(c, LineClass::Suspect { per_unit: 1 });
+        assert_eq!(
+            c,
+            LineClass::Suspect {
+                per_unit: 1,
+                consumer: false
+            }
+        );
         assert_eq!((d, s), (0.0, 1_583_200.0));
         let (c, _, s) = tpp(
             "sample",
@@ -386,15 +489,30 @@ mod tests {
             2.0,
             60e3,
         );
-        assert_eq!(c, LineClass::Suspect { per_unit: 1 });
+        assert_eq!(
+            c,
+            LineClass::Suspect {
+                per_unit: 1,
+                consumer: false
+            }
+        );
         assert_eq!(s, 31_664.0);
         // A whole server priced like one under "computer parts".
         let (c, _, _) = tpp("computer parts", "", "8471.50", 1.0, 3e5);
-        assert_eq!(c, LineClass::Suspect { per_unit: 8 });
+        assert_eq!(
+            c,
+            LineClass::Suspect {
+                per_unit: 8,
+                consumer: false
+            }
+        );
         // An ordinary server priced like one is a computer, not a misdeclaration.
         assert_ne!(
             tpp("Lenovo ThinkSystem SR650", "", "8471.41", 1.0, 15e3).0,
-            LineClass::Suspect { per_unit: 1 }
+            LineClass::Suspect {
+                per_unit: 1,
+                consumer: false
+            }
         );
         assert_eq!(
             tpp("Dell PowerEdge R760 (no GPU)", "", "8471.41", 1.0, 15e3).0,
@@ -403,7 +521,10 @@ mod tests {
         // A bare IC priced like an accelerator is suspect whatever it is called.
         assert_eq!(
             tpp("AI processor", "integrated circuit", "8542.31", 10.0, 3e5).0,
-            LineClass::Suspect { per_unit: 1 }
+            LineClass::Suspect {
+                per_unit: 1,
+                consumer: false
+            }
         );
         // Cheap parts are just parts.
         assert_eq!(

@@ -269,6 +269,10 @@ pub struct Misdeclaration {
     pub accelerator_unit_price: f64,
     pub server_unit_price: f64,
     pub server_accelerators: u32,
+    /// Unit price (US$) from which a harmless description under a controlled HS code looks like
+    /// a consumer accelerator (the catalog's `consumer_reference`); absent or 0: never.
+    #[serde(default)]
+    pub consumer_unit_price: f64,
 }
 
 /// Detector parameters and weights.
@@ -578,6 +582,12 @@ impl Policy {
                 "must be > accelerator_unit_price > 0",
             );
         }
+        if !(0.0..m.accelerator_unit_price).contains(&m.consumer_unit_price) {
+            return bad(
+                "detectors.misdeclaration.consumer_unit_price",
+                "must be ≥ 0 and < accelerator_unit_price",
+            );
+        }
         if m.server_accelerators == 0 {
             return bad(
                 "detectors.misdeclaration.server_accelerators",
@@ -765,7 +775,11 @@ mod tests {
                 "\"fan_in\", \"transhipment\", \"listed_proximity\"",
                 "detectors.structuring.upper_red_flags",
             ),
-            ("party_share = 0.5", "party_share = 1.5", "groups.party_share"),
+            (
+                "party_share = 0.5",
+                "party_share = 1.5",
+                "groups.party_share",
+            ),
         ];
         for (from, to, key) in cases {
             assert!(base.contains(from), "{from}");

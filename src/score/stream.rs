@@ -300,10 +300,15 @@ pub fn score_log(
                 running / p.threshold
             ));
         }
-        if matches!(class, LineClass::Suspect { .. }) {
+        if let LineClass::Suspect { consumer, .. } = class {
             keep *= 1.0 - weights.misdeclaration.weight * SUSPECT_LINE;
             reasons.push(format!(
-                "priced like accelerators under \"{}\" (HS {})",
+                "priced like {} under \"{}\" (HS {})",
+                if consumer {
+                    "a consumer accelerator"
+                } else {
+                    "accelerators"
+                },
                 text_of(c_prod),
                 text_of(c_hs)
             ));

@@ -179,7 +179,10 @@ impl LineBuilder<'_> {
     }
     /// `n` suspected accelerators under a harmless description.
     pub fn suspect(mut self, n: f64) -> Self {
-        self.l.class = LineClass::Suspect { per_unit: 1 };
+        self.l.class = LineClass::Suspect {
+            per_unit: 1,
+            consumer: false,
+        };
         self.l.suspected = n * H100;
         self.l.quantity = n;
         self.l.value = n * 30_000.0;
