@@ -639,11 +639,13 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         }
         i = j;
     }
-    let contact_value: HashMap<(ContactKind, u64), &str> = d
-        .contacts
-        .iter()
-        .map(|c| ((c.kind, c.key), c.value.as_str()))
-        .collect();
+    // Each shared contact as its first holder (in contact order) writes it.
+    let mut contact_value: HashMap<(ContactKind, u64), &str> = HashMap::default();
+    for c in &d.contacts {
+        contact_value
+            .entry((c.kind, c.key))
+            .or_insert(c.value.as_str());
+    }
 
     // Shipment parties that bear another entity's name: a line names them by name and country,
     // which does not say which namesake it is.

@@ -400,7 +400,15 @@ impl Data {
                             v
                         }
                     };
-                    if let Some((key, value)) = found {
+                    if let Some((key, _)) = found {
+                        // Shown as written (a shared address as its first holder writes it), not
+                        // as the sorted tokens it is matched on.
+                        let value = match city {
+                            Some(c) if !a.to_lowercase().contains(&c.to_lowercase()) => {
+                                format!("{}, {}", a.trim(), c.trim())
+                            }
+                            _ => a.trim().to_string(),
+                        };
                         d.contacts.push(Contact {
                             entity: e,
                             kind: ContactKind::Address,
