@@ -432,18 +432,29 @@ mod tests {
         assert_eq!((d, s), (0.0, 528_600.0));
         // Under the floor (an RTX 4080's price), or without a controlled HS code, or with
         // no harmless word: unknown or not controlled, as before.
-        assert_eq!(
-            tpp("Video card", "video card", "8471.80", 100.0, 110e3).0,
-            LineClass::Unknown
-        );
-        assert_eq!(
-            tpp("Video card", "video card", "8528.52", 100.0, 190e3).0,
-            LineClass::NotControlled
-        );
-        assert_eq!(
-            tpp("mystery card", "", "8473.30", 100.0, 190e3).0,
-            LineClass::Unknown
-        );
+        for (product, desc, hs, value, want) in [
+            (
+                "Video card",
+                "video card",
+                "8471.80",
+                110e3,
+                LineClass::Unknown,
+            ),
+            (
+                "Video card",
+                "video card",
+                "8528.52",
+                190e3,
+                LineClass::NotControlled,
+            ),
+            ("mystery card", "", "8473.30", 190e3, LineClass::Unknown),
+        ] {
+            assert_eq!(
+                tpp(product, desc, hs, 100.0, value).0,
+                want,
+                "{product} {hs}"
+            );
+        }
         // A catalog without a consumer reference leaves such lines unknown.
         let mut cat = Catalog::builtin();
         cat.consumer_tpp = 0.0;
