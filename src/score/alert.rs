@@ -21,10 +21,10 @@
 //! Party groups (the consignees one party or contact ties, see [`groups::PartyGroup`]) are
 //! tested the same way (`score_party`): a notify party, forwarder, director or address is no
 //! weak link on its own, and the partition may have put weakly tied fronts in different upper
-//! groups. A party group's alert is kept unless its lower groups all lie in the core of an upper
-//! alert or of a larger party alert kept before it; it is titled by what its members share
-//! ("4 consignees sharing notify party …") and its bundle's `upper_bound_links` show the shared
-//! party's links between the lower groups.
+//! groups. A party group's alert is kept only when it counts another threshold's worth of orders
+//! that no alert kept before it counts (see `new_hypotheses`); it is titled by what its members
+//! share ("4 consignees sharing notify party …") and its bundle's `upper_bound_links` show the
+//! shared party's links between the lower groups.
 
 use crate::score::fast::HashSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -212,8 +212,8 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
 
 /// Scores party group `pi` (see [`groups::PartyGroup`]) as [`score_upper`] scores an upper
 /// group: the lower groups of the consignees one party or contact ties, each tied to every
-/// other through it. `None` when fewer than three lower groups are tied or structuring does
-/// not fire beyond what they report.
+/// other through it. `None` when fewer than three of those lower groups show a red flag of their
+/// own, or structuring does not fire beyond what they report.
 fn score_party(ctx: &Ctx<'_>, lower: &[GroupResult], pi: usize) -> Option<GroupResult> {
     let party = &ctx.g.parties[pi];
     let mut lower_groups: Vec<usize> = party.members.iter().map(|m| ctx.g.lower_of[m]).collect();
@@ -581,13 +581,15 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
             let linked = linked_parties(&data, &groups, members);
             let lead = members[0];
             let hub = linked.first().map(|&x| data.entity(x).name.clone());
-            let title = match (&hub, members.len()) {
-                (_, n) if r.party.is_some() => {
-                    let party = &groups.parties[r.party.unwrap_or_default()];
-                    format!("{n} consignees sharing {}", party_label(&data, party))
+            let title = match (r.party, &hub, members.len()) {
+                (Some(pi), _, n) => format!(
+                    "{n} consignees sharing {}",
+                    party_label(&data, &groups.parties[pi])
+                ),
+                (None, Some(h), n) if n > 1 => format!("{n} consignees tied through {h}"),
+                (None, _, n) if n > 1 => {
+                    format!("{n} consignees led by {}", data.entity(lead).name)
                 }
-                (Some(h), n) if n > 1 => format!("{n} consignees tied through {h}"),
-                (_, n) if n > 1 => format!("{n} consignees led by {}", data.entity(lead).name),
                 _ => data.entity(lead).name.clone(),
             };
             Alert {
@@ -1257,10 +1259,9 @@ mod tests {
         assert!(out.groups.upper.iter().all(|u| u.members.len() == 1));
     }
 
-    /// Four fronts in Malaysia tied by nothing but one notify party in China on the Entity List,
-    /// named on
-    /// `habitual` of each front's four lines (four lines of 300 H100 each: 0.71 of the
-    /// threshold per front, 2.8× together).
+    /// Four fronts in Malaysia tied by nothing but one notify party in China on the Entity
+    /// List, named on `habitual` of each front's four lines (four lines of 300 H100 each: 0.71
+    /// of the threshold per front, 2.8× together).
     fn notify_ring(habitual: usize) -> (World, Vec<Ix>, Ix) {
         let mut w = World::new();
         let hub = w.company("Optipeak Shipping Ltd", "CN");

@@ -110,7 +110,6 @@ impl LinkKind {
         }
     }
 
-    /// The kind's name as stored.
     /// The kind in words, for titles: what the members share ("notify party", "phone").
     pub fn label(self) -> &'static str {
         match self {
@@ -123,6 +122,7 @@ impl LinkKind {
         }
     }
 
+    /// The kind's name as stored.
     pub fn as_str(self) -> &'static str {
         match self {
             LinkKind::Owner => "owner",
