@@ -215,6 +215,10 @@ fn score_upper(ctx: &Ctx<'_>, lower: &[GroupResult], ui: usize) -> Option<GroupR
 /// other through it. `None` when fewer than three of those lower groups show a red flag of their
 /// own, or structuring does not fire beyond what they report.
 fn score_party(ctx: &Ctx<'_>, lower: &[GroupResult], pi: usize) -> Option<GroupResult> {
+    // No threshold (a licence for every order): no structuring for a party group to find.
+    if ctx.p.threshold <= 0.0 {
+        return None;
+    }
     let party = &ctx.g.parties[pi];
     let mut lower_groups: Vec<usize> = party.members.iter().map(|m| ctx.g.lower_of[m]).collect();
     lower_groups.sort_unstable();
