@@ -49,7 +49,7 @@ CREATE TABLE possible_matches (
     weight      REAL    NOT NULL,
     probability REAL    NOT NULL,
     features    TEXT    NOT NULL,
-    reason      TEXT    NOT NULL,   -- below threshold | split by guard or override
+    reason      TEXT    NOT NULL,   -- below threshold | split by guard or override | registered apart
     PRIMARY KEY (record_a, record_b)
 ) WITHOUT ROWID;
 CREATE INDEX possible_matches_b ON possible_matches(record_b);

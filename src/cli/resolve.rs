@@ -87,8 +87,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     writeln!(out, "possible matches   {:>12}", s.possible_pairs)?;
     writeln!(
         out,
-        "guard              {:>12}  components re-clustered, {} split",
-        s.clustering.guarded_components, s.clustering.split_components
+        "guard              {:>12}  components re-clustered, {} split; {} held registry \
+         entries registered apart",
+        s.clustering.guarded_components,
+        s.clustering.split_components,
+        s.clustering.registered_apart
     )?;
     writeln!(out, "overrides          {:>12}", s.overrides)?;
     writeln!(out, "merges             {:>12}", s.merges)?;

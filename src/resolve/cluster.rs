@@ -17,6 +17,14 @@
 //!    spot); larger ones use the pairs blocking produced.
 //! 3. **Overrides** win: `same` pairs start in one cluster and are never split; `different`
 //!    pairs never end in one cluster.
+//! 4. **Registered apart.** Two entries of one registry (the same parties file) whose
+//!    registration ids have none in common are two legal entities, and never end in one cluster
+//!    unless an analyst says `same`: a registry lists each company once, under its own number.
+//!    Sibling firms at one suite ("Lumlinkview Supply Chain Co., Ltd." and "Lumlinkview Realty
+//!    (Thailand) Company Limited", one address, one phone) otherwise merge: EM learns from the
+//!    co-located firms among candidate pairs that registration ids often differ within its match
+//!    class, so a differing id weighs almost nothing against an agreeing suite. Components
+//!    holding such a pair are guarded like those with a `different` override.
 //!
 //! The result does not depend on the order of the input pairs or on the number of threads:
 //! pairs are sorted first, components are processed independently and merged in component
@@ -74,11 +82,36 @@ impl UnionFind {
     }
 }
 
-/// Analyst decisions, as record indexes.
+/// Analyst decisions, as record indexes, and the registry entries that may not merge.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub same: Vec<(u32, u32)>,
     pub different: Vec<(u32, u32)>,
+    /// Per record index, its identity if it is a registry entry with a registration id (empty
+    /// when no record is): see [`Registered::apart`].
+    pub registered: Vec<Option<Registered>>,
+}
+
+/// A registry entry's identity: the source (parties file) it was read from and its normalised
+/// registration ids, hashed and sorted.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Registered {
+    pub source: i64,
+    pub ids: Vec<u64>,
+}
+
+impl Registered {
+    /// Whether two entries are registered apart: listed by the same registry with no
+    /// registration id in common, so two legal entities. Entries of different sources may use
+    /// different kinds of number (a tax id, a business registration) and are not compared.
+    pub fn apart(&self, other: &Registered) -> bool {
+        self.source == other.source && !self.ids.iter().any(|x| other.ids.contains(x))
+    }
+}
+
+/// Whether some entry of `a` is registered apart from some entry of `b`.
+fn any_apart(a: &[&Registered], b: &[&Registered]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.apart(y)))
 }
 
 /// What the guard did.
@@ -88,6 +121,8 @@ pub struct ClusterStats {
     pub guarded_components: u64,
     /// Components the guard split into more than one cluster.
     pub split_components: u64,
+    /// Components holding two registry entries registered apart (see [`Registered::apart`]).
+    pub registered_apart: u64,
 }
 
 /// Clusters `n` records. `accepted` are pairs of indexes with their probability; `scored` are
@@ -135,9 +170,14 @@ where
                 .push((a, b));
         }
     }
+    let apart: std::collections::HashSet<u32> = comps
+        .iter()
+        .filter(|(_, m)| holds_apart(m, &overrides.registered))
+        .map(|(r, _)| *r)
+        .collect();
     let guarded: Vec<(u32, &Vec<u32>)> = comps
         .iter()
-        .filter(|(r, m)| m.len() >= 3 || diff_by_comp.contains_key(r))
+        .filter(|(r, m)| m.len() >= 3 || diff_by_comp.contains_key(r) || apart.contains(r))
         .map(|(r, m)| (*r, m))
         .collect();
     // scored pairs inside guarded components of the sparse kind
@@ -182,6 +222,11 @@ where
         .zip(&pieces)
         .map(|((r, _), pieces)| {
             let diff = diff_by_comp.get(r).map_or(&[][..], |v| &v[..]);
+            let registered = if apart.contains(r) {
+                &overrides.registered[..]
+            } else {
+                &[][..]
+            };
             let mut labels = Vec::new();
             for piece in pieces {
                 let members = &piece.members;
@@ -200,13 +245,21 @@ where
                 } else {
                     piece.edges.clone()
                 };
-                labels.extend(average_linkage(members, &edges, full, diff, &same_root));
+                let rules = Rules {
+                    diff,
+                    same_root: &same_root,
+                    registered,
+                };
+                labels.extend(average_linkage(members, &edges, full, &rules));
             }
             labels.sort_unstable();
             labels
         })
         .collect();
-    let mut stats = ClusterStats::default();
+    let mut stats = ClusterStats {
+        registered_apart: apart.len() as u64,
+        ..ClusterStats::default()
+    };
     for ((_, members), labels) in guarded.iter().zip(&results) {
         stats.guarded_components += 1;
         let first = labels.first().map(|x| x.1);
@@ -219,6 +272,33 @@ where
         }
     }
     (root_of, stats)
+}
+
+/// Whether a component's members include two registry entries registered apart. Quadratic in
+/// the distinct entries of one source, with an early exit: components hold few.
+fn holds_apart(members: &[u32], registered: &[Option<Registered>]) -> bool {
+    if registered.is_empty() || members.len() < 2 {
+        return false;
+    }
+    let mut entries: Vec<&Registered> = members
+        .iter()
+        .filter_map(|&m| registered[m as usize].as_ref())
+        .collect();
+    entries.sort_unstable();
+    entries.dedup();
+    entries
+        .iter()
+        .enumerate()
+        .any(|(i, x)| entries[i + 1..].iter().any(|y| x.apart(y)))
+}
+
+/// What the guard may not join inside one component: the analyst's `different` pairs, the
+/// `same`-override group of every record, and the registry entries (empty unless the component
+/// holds two registered apart).
+struct Rules<'a> {
+    diff: &'a [(u32, u32)],
+    same_root: &'a [u32],
+    registered: &'a [Option<Registered>],
 }
 
 /// A part of a component that the guard clusters on its own: its members (ascending) and, for a
@@ -316,19 +396,70 @@ fn average_linkage(
     members: &[u32],
     edges: &[(u32, u32, f64)],
     full: bool,
-    diff: &[(u32, u32)],
-    same_root: &[u32],
+    rules: &Rules,
 ) -> Vec<(u32, u32)> {
+    let Rules {
+        diff,
+        same_root,
+        registered,
+    } = *rules;
+    // the registry entries of a set of records
+    let entries_of = |ms: &[u32]| -> Vec<&Registered> {
+        if registered.is_empty() {
+            return Vec::new();
+        }
+        ms.iter()
+            .filter_map(|&m| registered[m as usize].as_ref())
+            .collect()
+    };
     // initial clusters: same-override groups joined by near-certain pairs (see CERTAIN; not
-    // where an analyst said `different`), numbered by position of their first member
+    // where an analyst said `different`, nor across registry entries registered apart),
+    // numbered by position of their first member
     let min_p = if diff.is_empty() {
         CERTAIN
     } else {
         f64::INFINITY
     };
-    let (index, mut start) = connect(members, edges, min_p);
+    let (index, mut start) = connect(members, &[], min_p);
     for (i, &m) in members.iter().enumerate() {
         start.union(i as u32, index[&same_root[m as usize]]);
+    }
+    let mut start_entries: HashMap<u32, Vec<&Registered>> = HashMap::new();
+    if !registered.is_empty() {
+        for (i, &m) in members.iter().enumerate() {
+            if let Some(r) = &registered[m as usize] {
+                start_entries
+                    .entry(start.find(i as u32))
+                    .or_default()
+                    .push(r);
+            }
+        }
+    }
+    for &(a, b, p) in edges {
+        if p < min_p {
+            continue;
+        }
+        let (Some(&x), Some(&y)) = (index.get(&a), index.get(&b)) else {
+            continue;
+        };
+        let (rx, ry) = (start.find(x), start.find(y));
+        if rx == ry {
+            continue;
+        }
+        let (ex, ey) = (
+            start_entries.get(&rx).map_or(&[][..], Vec::as_slice),
+            start_entries.get(&ry).map_or(&[][..], Vec::as_slice),
+        );
+        if any_apart(ex, ey) {
+            continue;
+        }
+        start.union(x, y);
+        let root = start.find(x);
+        let mut joined = start_entries.remove(&rx).unwrap_or_default();
+        joined.extend(start_entries.remove(&ry).unwrap_or_default());
+        if !joined.is_empty() {
+            start_entries.insert(root, joined);
+        }
     }
     let mut cl_of: HashMap<u32, usize> = HashMap::new();
     let mut clusters: Vec<Vec<u32>> = Vec::new();
@@ -342,6 +473,8 @@ fn average_linkage(
         clusters[c].push(m);
         cl_of.insert(m, c);
     }
+    let mut cluster_entries: Vec<Vec<&Registered>> =
+        clusters.iter().map(|ms| entries_of(ms)).collect();
     // link (sum of probabilities, pairs seen) between clusters, and each cluster's neighbours
     let mut links: BTreeMap<(usize, usize), (f64, u64)> = BTreeMap::new();
     let mut nbrs: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); clusters.len()];
@@ -377,10 +510,13 @@ fn average_linkage(
     while let Some(Candidate(a, (x, y))) = heap.pop() {
         if avg(&links, &clusters, (x, y)).is_none_or(|now| now.to_bits() != a.to_bits())
             || forbidden(&clusters[x], &clusters[y], diff)
+            || any_apart(&cluster_entries[x], &cluster_entries[y])
         {
             continue;
         }
         // merge y into x
+        let moved_entries = std::mem::take(&mut cluster_entries[y]);
+        cluster_entries[x].extend(moved_entries);
         let moved = std::mem::take(&mut clusters[y]);
         for &m in &moved {
             cl_of.insert(m, x);
@@ -520,10 +656,44 @@ mod tests {
         let ov = Overrides {
             same: vec![(2, 3)],
             different: vec![(0, 1)],
+            ..Overrides::default()
         };
         let l = run(4, &pairs, &ov);
         assert_ne!(l[0], l[1]);
         assert_eq!(l[2], l[3]);
+    }
+
+    fn entry(source: i64, ids: &[u64]) -> Option<Registered> {
+        Some(Registered {
+            source,
+            ids: ids.to_vec(),
+        })
+    }
+
+    #[test]
+    fn registry_entries_registered_apart_never_merge() {
+        // 0 and 1: two entries of one registry, ids 7 and 8, near certain on everything else
+        // (sibling firms at one suite). 2: a shipment mention, closest to 0.
+        let pairs = [(0, 1, 0.99999), (0, 2, 0.99), (1, 2, 0.9)];
+        let mut ov = Overrides {
+            registered: vec![entry(1, &[7]), entry(1, &[8]), None],
+            ..Overrides::default()
+        };
+        let l = run(3, &pairs, &ov);
+        assert_ne!(l[0], l[1], "two legal entities");
+        assert_eq!(l[0], l[2], "the mention goes with its closer entry");
+        // a pair of two alone is guarded too
+        let l = run(2, &pairs[..1], &ov);
+        assert_ne!(l[0], l[1]);
+        // an id in common, or entries of different sources: the model decides
+        ov.registered = vec![entry(1, &[7, 9]), entry(1, &[8, 9]), None];
+        assert!(run(3, &pairs, &ov).iter().all(|&x| x == 0));
+        ov.registered = vec![entry(1, &[7]), entry(2, &[8]), None];
+        assert!(run(3, &pairs, &ov).iter().all(|&x| x == 0));
+        // an analyst's `same` wins
+        ov.registered = vec![entry(1, &[7]), entry(1, &[8]), None];
+        ov.same = vec![(0, 1)];
+        assert!(run(3, &pairs, &ov).iter().all(|&x| x == 0));
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub struct Timings {
 pub fn load_records(conn: &Connection) -> Result<Vec<RawRecord>> {
     let mut stmt = conn.prepare(
         "SELECT id, origin, source_key, kind, name, aliases, address, city, postcode, country,
-                phone, email, website, registration_id, dob, nationality
+                phone, email, website, registration_id, dob, nationality, source_id
          FROM records ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
@@ -241,9 +241,33 @@ pub fn load_records(conn: &Connection) -> Result<Vec<RawRecord>> {
             registration_id: r.get(13)?,
             dob: r.get(14)?,
             nationality: r.get(15)?,
+            source_id: r.get(16)?,
         });
     }
     Ok(out)
+}
+
+/// Each record's identity as a registry entry (see [`cluster::Registered`]): a record of the
+/// parties file (origin `party`) that carries a registration id. Screening lists and FtM
+/// entities give ids too, but of several kinds (tax, registration, LEI) and not one per entity,
+/// so they are left to the model.
+fn registered(raws: &[RawRecord], corpus: &prepare::Corpus) -> Vec<Option<cluster::Registered>> {
+    raws.iter()
+        .zip(&corpus.records)
+        .map(|(r, p)| registered_one(r, p))
+        .collect()
+}
+
+fn registered_one(r: &RawRecord, p: &prepare::Prepared) -> Option<cluster::Registered> {
+    (r.origin == "party" && !p.reg_ids.is_empty()).then(|| {
+        let mut ids = p.reg_ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        cluster::Registered {
+            source: r.source_id,
+            ids,
+        }
+    })
 }
 
 /// Finds a record by id (all digits) or by source key.
@@ -428,6 +452,7 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         }
     }
     s.overrides = (overrides.same.len() + overrides.different.len()) as u64;
+    overrides.registered = registered(&raws, &corpus);
     let score = |a: u32, b: u32| {
         let p = compare::compare(
             &corpus,
@@ -688,11 +713,28 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
             }
         }
         // Possible matches: the best pair between two entities (one row per entity pair).
+        // Each entity's registry entries, to say when two were kept apart by their numbers.
+        let mut entries_of: HashMap<i64, Vec<&cluster::Registered>> = HashMap::new();
+        for (i, r) in o.overrides.registered.iter().enumerate() {
+            if let Some(r) = r {
+                entries_of.entry(entity_of[i]).or_default().push(r);
+            }
+        }
         let mut between: Vec<((i64, i64), Best)> = between.into_iter().collect();
         between.sort_unstable_by_key(|x| x.0);
         for (_, (w, a, b, p)) in between {
             let pr = compare::probability(w);
-            let reason = if pr >= o.cfg.threshold {
+            let apart = |x: u32, y: u32| {
+                let of = |i: u32| {
+                    entries_of
+                        .get(&entity_of[i as usize])
+                        .map_or(&[][..], Vec::as_slice)
+                };
+                of(x).iter().any(|p| of(y).iter().any(|q| p.apart(q)))
+            };
+            let reason = if pr >= o.cfg.threshold && apart(a, b) {
+                "registered apart"
+            } else if pr >= o.cfg.threshold {
                 "split by guard or override"
             } else {
                 "below threshold"
@@ -754,7 +796,8 @@ pub struct PairExplanation {
     pub weight: f64,
     pub probability: f64,
     pub threshold: f64,
-    /// "match", "possible match", "non-match", or "never (person vs organisation …)".
+    /// "match", "possible match", "non-match", "possible match only (registered apart …)", or
+    /// "never (person vs organisation …)".
     pub decision: String,
     /// Whether the two share a blocking key (so `resolve` compared them).
     pub blocked_together: bool,
@@ -805,6 +848,13 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
             ra.class.as_str(),
             rb.class.as_str()
         )
+    } else if probability >= cfg.possible_threshold
+        && let [Some(x), Some(y)] = [pa, pb].map(|i| registered_one(&raws[i], &corpus.records[i]))
+        && x.apart(&y)
+    {
+        "possible match only (registered apart: two entries of one registry with no \
+         registration id in common are two legal entities)"
+            .into()
     } else if probability >= cfg.threshold {
         "match".into()
     } else if probability >= cfg.possible_threshold {
@@ -1139,6 +1189,71 @@ mod tests {
         assert_ne!(x.decision, "match");
         let x = explain_pair(&conn, "p1", "p5").unwrap();
         assert!(x.decision.starts_with("never"));
+    }
+
+    #[test]
+    fn registry_entries_with_different_numbers_stay_two_entities() {
+        let conn = crate::store::open_in_memory().unwrap();
+        let at = "88 Sukhumvit Road, Suite 3157";
+        insert(
+            &conn,
+            &[
+                (
+                    "p1",
+                    "company",
+                    "Lumlink Supply Chain Co., Ltd.",
+                    "Bangkok",
+                    "TH",
+                    at,
+                ),
+                (
+                    "p2",
+                    "company",
+                    "LUMLINK SUPPLY CHAIN COMPANY LIMITED",
+                    "Bangkok",
+                    "TH",
+                    at,
+                ),
+                (
+                    "p3",
+                    "company",
+                    "Lumlink Supply Chain Co Ltd",
+                    "Bangkok",
+                    "TH",
+                    at,
+                ),
+            ],
+        );
+        let set = |key: &str, reg: &str| {
+            conn.execute(
+                "UPDATE records SET registration_id = ?2 WHERE source_key = ?1",
+                [key, reg],
+            )
+            .unwrap();
+        };
+        set("p1", "0105561000001");
+        set("p2", "0105561000002");
+        resolve(&conn, &ResolveConfig::default()).unwrap();
+        let e = |k| entity_of(&conn, k);
+        assert_ne!(
+            e("p1"),
+            e("p2"),
+            "one registry, two numbers: two legal entities"
+        );
+        let x = explain_pair(&conn, "p1", "p2").unwrap();
+        assert!(x.decision.contains("registered apart"), "{}", x.decision);
+        let reason: String = conn
+            .query_row("SELECT reason FROM possible_matches", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(reason, "registered apart");
+        assert!(
+            e("p3") == e("p1") || e("p3") == e("p2"),
+            "the mention joins one"
+        );
+        // the same number: one entity
+        set("p2", "0105561000001");
+        resolve(&conn, &ResolveConfig::default()).unwrap();
+        assert_eq!(entity_of(&conn, "p1"), entity_of(&conn, "p2"));
     }
 
     #[test]

@@ -23,6 +23,8 @@ use super::normalize::{self, LegalForm};
 #[derive(Debug, Clone, Default)]
 pub struct RawRecord {
     pub id: i64,
+    /// The source (file) the record was read from.
+    pub source_id: i64,
     pub origin: String,
     pub source_key: Option<String>,
     pub kind: String,
