@@ -24,7 +24,8 @@
 //!    (Thailand) Company Limited", one address, one phone) otherwise merge: EM learns from the
 //!    co-located firms among candidate pairs that registration ids often differ within its match
 //!    class, so a differing id weighs almost nothing against an agreeing suite. Components
-//!    holding such a pair are guarded like those with a `different` override.
+//!    holding such a pair are guarded like those with a `different` override; after linkage,
+//!    each other record there goes with the entry it is most alike (see `to_nearest_entry`).
 //!
 //! The result does not depend on the order of the input pairs or on the number of threads:
 //! pairs are sorted first, components are processed independently and merged in component
@@ -549,6 +550,9 @@ fn average_linkage(
             }
         }
     }
+    if !registered.is_empty() {
+        to_nearest_entry(&mut clusters, edges, rules);
+    }
     let mut out = Vec::with_capacity(members.len());
     for ms in clusters.iter().filter(|c| !c.is_empty()) {
         let label = *ms.iter().min().expect("non-empty");
@@ -556,6 +560,72 @@ fn average_linkage(
     }
     out.sort_unstable();
     out
+}
+
+/// In a component whose registry entries are registered apart, moves each other record of a
+/// cluster holding an entry to the cluster of the entry it is most alike (highest match
+/// probability, so weight), when that is another cluster's entry, at least [`LINKAGE_MIN`]
+/// likely, and no `different` override forbids it. Why: the shipment mentions of sibling firms
+/// at one suite ("LUMLINKVIEW REALTY (THAI) CO., LTD.", "LUMLINKVIEW SUPPLY CHAIN CO LTD") are
+/// each more alike one another than unlike (the suite outweighs the differing word), so average
+/// linkage joins them all first and the whole pile then joins one entry; each mention is still
+/// more alike its own firm's entry than its sibling's. Records tied by a `same` override stay.
+/// Moves are decided on the linkage's result and applied together: independent of order.
+fn to_nearest_entry(clusters: &mut [Vec<u32>], edges: &[(u32, u32, f64)], rules: &Rules) {
+    let prob: HashMap<(u32, u32), f64> = edges
+        .iter()
+        .map(|&(a, b, p)| ((a.min(b), a.max(b)), p))
+        .collect();
+    let p = |a: u32, b: u32| prob.get(&(a.min(b), a.max(b))).copied().unwrap_or(0.0);
+    let is_entry = |m: u32| rules.registered[m as usize].is_some();
+    let entries: Vec<(usize, u32)> = clusters
+        .iter()
+        .enumerate()
+        .flat_map(|(c, ms)| ms.iter().filter(|&&m| is_entry(m)).map(move |&m| (c, m)))
+        .collect();
+    let mut same_size: HashMap<u32, usize> = HashMap::new();
+    for ms in clusters.iter() {
+        for &m in ms {
+            *same_size.entry(rules.same_root[m as usize]).or_default() += 1;
+        }
+    }
+    let mut moves: Vec<(u32, usize, usize)> = Vec::new();
+    for (c, ms) in clusters.iter().enumerate() {
+        if !ms.iter().any(|&m| is_entry(m)) {
+            continue;
+        }
+        for &m in ms {
+            if is_entry(m) || same_size[&rules.same_root[m as usize]] > 1 {
+                continue;
+            }
+            // the most alike entry: highest probability, then the first in order
+            let mut best: Option<(f64, usize)> = None;
+            for &(ce, e) in &entries {
+                let pe = p(m, e);
+                if best.is_none_or(|(bp, _)| pe > bp) {
+                    best = Some((pe, ce));
+                }
+            }
+            if let Some((bp, to)) = best
+                && to != c
+                && bp >= LINKAGE_MIN
+                && !forbidden(&[m], &clusters[to], rules.diff)
+            {
+                let here = entries
+                    .iter()
+                    .filter(|&&(ce, _)| ce == c)
+                    .map(|&(_, e)| p(m, e))
+                    .fold(0.0, f64::max);
+                if bp > here {
+                    moves.push((m, c, to));
+                }
+            }
+        }
+    }
+    for (m, from, to) in moves {
+        clusters[from].retain(|&x| x != m);
+        clusters[to].push(m);
+    }
 }
 
 /// A possible merge in the guard: (average probability, cluster pair). Ordered so that the
@@ -694,6 +764,32 @@ mod tests {
         ov.registered = vec![entry(1, &[7]), entry(1, &[8]), None];
         ov.same = vec![(0, 1)];
         assert!(run(3, &pairs, &ov).iter().all(|&x| x == 0));
+    }
+
+    #[test]
+    fn mentions_piled_on_one_entry_go_to_the_entry_they_are_most_alike() {
+        // 0, 1: sibling firms' registry entries. 2 is a mention of 0, 3 of 1; the two mentions
+        // are more alike each other (one suite) than either is to its own entry, so linkage
+        // puts both with the first entry; each then goes to the entry it is most alike.
+        let pairs = [
+            (0, 1, 0.99),
+            (0, 2, 0.999),
+            (0, 3, 0.99),
+            (1, 2, 0.99),
+            (1, 3, 0.999),
+            (2, 3, 0.99999),
+        ];
+        let mut ov = Overrides {
+            registered: vec![entry(1, &[7]), entry(1, &[8]), None, None],
+            ..Overrides::default()
+        };
+        let l = run(4, &pairs, &ov);
+        assert_eq!((l[2], l[3]), (l[0], l[1]), "{l:?}");
+        assert_ne!(l[0], l[1]);
+        // an analyst's `different` keeps a mention where it is
+        ov.different = vec![(1, 3)];
+        let l = run(4, &pairs, &ov);
+        assert_ne!(l[3], l[1], "{l:?}");
     }
 
     #[test]
