@@ -164,6 +164,9 @@ fn print_links(links: &[Value], limit: usize, out: &mut dyn Write) -> std::io::R
         if let Some(n) = l["namesakes"].as_u64() {
             value.push_str(&format!(" (its name is borne by {n} other entities)"));
         }
+        if l["nominee"].as_bool() == Some(true) {
+            value.push_str(" (a nominee of many companies: no link, the party group's evidence)");
+        }
         let ev: Vec<String> = l["evidence"]
             .as_array()
             .into_iter()

@@ -24,7 +24,9 @@
 //! groups. A party group's alert is kept only when it counts another threshold's worth of orders
 //! that no alert kept before it counts (see `new_hypotheses`); it is titled by what its members
 //! share ("4 consignees sharing notify party …") and its bundle's `upper_bound_links` show the
-//! shared party's links between the lower groups.
+//! shared party's links between the lower groups. A nominee director's group ("… sharing
+//! nominee director …") comes last: many unrelated firms share a nominee, so any other
+//! hypothesis about the same orders is the more specific.
 
 use crate::score::fast::HashSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -258,8 +260,8 @@ fn score_party(ctx: &Ctx<'_>, lower: &[GroupResult], pi: usize) -> Option<GroupR
     Some(r)
 }
 
-/// The party results that add to `upper`: those that alert (score ≥ `alert_min`), largest core
-/// first (then higher score, then party), each kept only when its structuring counts, in some
+/// The party results that add to `upper`: those that alert (score ≥ `alert_min`), nominees'
+/// last, largest core first (then higher score, then party), each kept only when its structuring counts, in some
 /// window, more than a threshold's worth of orders that no alerting result kept before it (an
 /// upper group's, or a larger party group's) counts — the rule that keeps an upper group from
 /// repeating its lower groups (see [`covered`]). Two hypotheses about one network (its fronts'
@@ -271,10 +273,11 @@ fn new_hypotheses(
 ) -> Vec<GroupResult> {
     let alert_min = ctx.p.scoring.alert_min;
     party.retain(|r| r.score >= alert_min);
+    let nominee = |r: &GroupResult| r.party.is_some_and(|pi| ctx.g.parties[pi].nominee);
     party.sort_by(|a, b| {
-        b.lower_groups
-            .len()
-            .cmp(&a.lower_groups.len())
+        nominee(a)
+            .cmp(&nominee(b))
+            .then(b.lower_groups.len().cmp(&a.lower_groups.len()))
             .then(b.score.total_cmp(&a.score))
             .then(a.party.cmp(&b.party))
     });
@@ -638,7 +641,11 @@ pub fn outcome(data: Data, p: &Policy, c: &Catalog, opts: Options) -> Outcome {
 /// What a party group shares, for titles: "notify party Optipeak Shipping Corporation",
 /// "phone +852 …".
 fn party_label(d: &Data, party: &groups::PartyGroup) -> String {
-    let what = party.kind.label();
+    let what = if party.nominee {
+        format!("nominee {}", party.kind.label())
+    } else {
+        party.kind.label().to_string()
+    };
     if party.via == NONE {
         format!("{what} {}", party.value)
     } else {
@@ -661,7 +668,11 @@ fn linked_parties(d: &Data, g: &Groups, members: &[Ix]) -> Vec<Ix> {
         ) {
             continue;
         }
-        if l.via != NONE && !set.contains(&l.via) && (l.via as usize) < d.entities.len() {
+        if l.via != NONE
+            && !l.nominee
+            && !set.contains(&l.via)
+            && (l.via as usize) < d.entities.len()
+        {
             *count.entry(l.via).or_default() += 1;
         }
     }
@@ -682,6 +693,7 @@ fn link_json(d: &Data, l: &Link) -> Value {
         "strength": l.strength,
         "shared_by": l.shared_by,
         "namesakes": (l.namesakes > 0).then_some(l.namesakes),
+        "nominee": l.nominee.then_some(true),
         "evidence": l.evidence.iter().map(|&(s, n)| d.at(s, n)).collect::<Vec<_>>(),
     })
 }
@@ -1261,6 +1273,66 @@ mod tests {
         assert!(out.alerts.is_empty(), "{:?}", out.alerts);
         assert!(out.upper_results.is_empty());
         assert!(out.groups.upper.iter().all(|u| u.members.len() == 1));
+    }
+
+    #[test]
+    fn the_fronts_a_nominee_directs_are_tested_as_the_least_specific_party_group() {
+        // One person directs twelve companies — a nominee by the profile's bound, so no link —
+        // four of them fronts in Malaysia, each shipping on to its own listed buyer in China.
+        let mut w = World::new();
+        let park = w.person("Park Yeon-soo");
+        let fronts: Vec<Ix> = (0..4)
+            .map(|i| w.company(&format!("Front {i} Sdn Bhd"), "MY"))
+            .collect();
+        for i in 0..8 {
+            let c = w.company(&format!("Client {i} Pte Ltd"), "SG");
+            w.rel(park, c, "director", None);
+        }
+        for (i, &f) in fronts.iter().enumerate() {
+            w.rel(park, f, "director", None);
+            let buyer = w.company(&format!("Buyer {i}"), "CN");
+            w.d.entities[buyer as usize].listed = Some(("Entity List".into(), 1));
+            for _ in 0..4 {
+                w.line(f).notify(buyer).h100(300.0).push();
+            }
+        }
+        let out = outcome_of(w);
+        assert!(out.groups.nominees.contains(&park));
+        assert!(
+            fronts.iter().all(|f| {
+                let u = out.groups.upper_of[f];
+                out.groups.upper[u].members == [*f]
+            }),
+            "a nominee makes no link"
+        );
+        let a = out
+            .alerts
+            .first()
+            .expect("the nominee's party group alerts");
+        assert_eq!(
+            a.title,
+            "4 consignees sharing nominee director Park Yeon-soo"
+        );
+        let r = out.result_of(a);
+        let party = &out.groups.parties[r.party.expect("a party result")];
+        assert!(party.nominee);
+        // Its evidence: the directorships, at strength 0, with their source lines.
+        let p = Policy::builtin("diffusion-2025").unwrap();
+        let c = Catalog::builtin();
+        let ctx = Ctx::with(&out.data, &p, &c, &out.groups, &out.indexes);
+        let b = bundle(&ctx, &out, a, Vec::new());
+        let links = b["upper_bound_links"].as_array().unwrap();
+        assert_eq!(links.len(), 6, "every pair of the four fronts");
+        assert!(
+            links
+                .iter()
+                .all(|l| l["nominee"] == true && l["strength"] == 0.0)
+        );
+        assert!(
+            links
+                .iter()
+                .all(|l| l["evidence"].as_array().is_some_and(|e| e.len() == 2))
+        );
     }
 
     /// Four fronts in Malaysia tied by nothing but one notify party in China on the Entity

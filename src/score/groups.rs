@@ -25,7 +25,11 @@
 //! Besides the two partitions, every feature shared by at least [`PARTY_MIN`] nodes is kept as a
 //! [`PartyGroup`] (a shipment party only for the consignees it is habitual to, on at least
 //! `groups.party_share` of their relevant lines): a hypothesis that scoring tests on its own,
-//! whatever the tie's strength and wherever the partition put its members.
+//! whatever the tie's strength and wherever the partition put its members. So are the nodes
+//! each nominee directs or officers (at most `groups.flow_hub`): a nominee makes no link, but a
+//! controller of ten fronts is a nominee by the count, and the party group's tests (red flags,
+//! structuring beyond what is alerted) are what tells the two apart. Their ties are kept as
+//! links of strength 0 (`Link::nominee`), the group's evidence.
 //!
 //! The function works on plain arrays so that the graph stage's output (typed edges with
 //! evidence) can feed it later: a graph edge is a feature with two members.
@@ -189,6 +193,9 @@ pub struct Link {
     /// A shipment party whose name other registered firms of its country bear too: how many
     /// (the tie counts × `groups.namesake_party`); 0 otherwise.
     pub namesakes: u32,
+    /// A tie through a nominee director or officer (see [`Groups::nominees`]): strength 0, shown
+    /// as evidence of the nominee's party group, never a link of the partitions.
+    pub nominee: bool,
     pub evidence: Vec<At>,
 }
 
@@ -214,6 +221,9 @@ pub struct PartyGroup {
     pub value: String,
     /// Node entities, sorted.
     pub members: Vec<Ix>,
+    /// The party is a nominee director or officer (see [`Groups::nominees`]): it makes no link,
+    /// and its group is the least specific hypothesis (see `alert::new_hypotheses`).
+    pub nominee: bool,
 }
 
 /// The groups of a run.
@@ -548,6 +558,8 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         }
     }
     let mut controllers_of_node: HashMap<Ix, Vec<Ix>> = HashMap::default();
+    // The nodes each nominee directs or officers: no link, a party group only.
+    let mut nominee_nodes: BTreeMap<(Ix, LinkKind), BTreeMap<Ix, Vec<At>>> = BTreeMap::new();
     for &n in &out.nodes {
         // Ultimate owners: every ancestor along owner edges, up to owner_depth levels.
         let mut frontier: Vec<(Ix, Vec<At>)> = vec![(n, Vec::new())];
@@ -577,6 +589,14 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         }
         for (kind, x, at) in controls_of.get(&n).map_or(&[][..], Vec::as_slice) {
             if out.nominees.contains(x) {
+                let v = nominee_nodes
+                    .entry((*x, *kind))
+                    .or_default()
+                    .entry(n)
+                    .or_default();
+                if v.len() < EVIDENCE_LINES && !v.contains(at) {
+                    v.push(*at);
+                }
                 continue;
             }
             let f = features.entry((*kind, u64::from(*x))).or_default();
@@ -724,6 +744,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
                     via,
                     value: value.clone(),
                     members,
+                    nominee: false,
                 });
             }
         }
@@ -746,9 +767,46 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
                     strength,
                     shared_by: k as u32,
                     namesakes,
+                    nominee: false,
                     evidence: ev,
                 });
             }
+        }
+    }
+    // A nominee makes no link, but the nodes one directs or officers are a hypothesis like any
+    // shared party's (the least specific: see `alert::new_hypotheses`), up to `flow_hub` of them
+    // as for a shipment party; its ties are kept at strength 0 as the group's evidence.
+    if g.party_share > 0.0 {
+        for ((x, kind), nodes) in nominee_nodes {
+            if nodes.len() < PARTY_MIN || nodes.len() > g.flow_hub as usize {
+                continue;
+            }
+            let m: Vec<(&Ix, &Vec<At>)> = nodes.iter().collect();
+            for i in 0..m.len() {
+                for j in i + 1..m.len() {
+                    let mut evidence = m[i].1.clone();
+                    evidence.extend(m[j].1.iter().copied());
+                    out.links.push(Link {
+                        a: *m[i].0,
+                        b: *m[j].0,
+                        kind,
+                        via: x,
+                        value: String::new(),
+                        strength: 0.0,
+                        shared_by: m.len() as u32,
+                        namesakes: 0,
+                        nominee: true,
+                        evidence,
+                    });
+                }
+            }
+            out.parties.push(PartyGroup {
+                kind,
+                via: x,
+                value: String::new(),
+                members: nodes.into_keys().collect(),
+                nominee: true,
+            });
         }
     }
     // Each pair's strength: owner, director and officer ties count together as one "control"
@@ -780,6 +838,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
                 strength: p.groups.strength.possible_match,
                 shared_by: 2,
                 namesakes: 0,
+                nominee: false,
                 evidence: vec![d.entity(pm.a).first, d.entity(pm.b).first],
             });
         }
