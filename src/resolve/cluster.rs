@@ -18,8 +18,9 @@
 //! 3. **Overrides** win: `same` pairs start in one cluster and are never split; `different`
 //!    pairs never end in one cluster.
 //! 4. **Registered apart.** Two entries of one registry (the same parties file) whose
-//!    registration ids have none in common are two legal entities, and never end in one cluster
-//!    unless an analyst says `same`: a registry lists each company once, under its own number.
+//!    registration ids have none in common — numbered alike, or registered in two countries
+//!    (see [`Registered::apart`]) — are two legal entities, and never end in one cluster unless
+//!    an analyst says `same`: a registry lists each company once, under its own number.
 //!    Sibling firms at one suite ("Lumlinkview Supply Chain Co., Ltd." and "Lumlinkview Realty
 //!    (Thailand) Company Limited", one address, one phone) otherwise merge: EM learns from the
 //!    co-located firms among candidate pairs that registration ids often differ within its match
@@ -93,20 +94,43 @@ pub struct Overrides {
     pub registered: Vec<Option<Registered>>,
 }
 
-/// A registry entry's identity: the source (parties file) it was read from and its normalised
-/// registration ids, hashed and sorted.
+/// How much the lengths of two registration ids of one numbering scheme may differ: a number
+/// that grew a digit over the years ("HRB 97397", "HRB 238961"), a check letter written or
+/// not. Ids of two schemes (a tax number, a company number) usually differ more.
+pub const ID_LENGTH_SLACK: usize = 2;
+
+/// A registry entry's identity: the source (parties file) it was read from, its country and its
+/// normalised registration ids (see `normalize::registration_id`), sorted.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Registered {
     pub source: i64,
-    pub ids: Vec<u64>,
+    pub country: Option<String>,
+    pub ids: Vec<String>,
 }
 
 impl Registered {
     /// Whether two entries are registered apart: listed by the same registry with no
-    /// registration id in common, so two legal entities. Entries of different sources may use
-    /// different kinds of number (a tax id, a business registration) and are not compared.
+    /// registration id in common, and either registered in two countries or numbered alike
+    /// (two ids whose lengths differ by at most [`ID_LENGTH_SLACK`]: "0105561000001" and
+    /// "0105643068227", "HRB 97397" and "HRB 238961"), so two legal entities. Entries of
+    /// different sources, or of one country whose ids differ in length more (a 9-digit tax
+    /// number beside a 20-character company number), may be one company numbered twice in two
+    /// schemes, and are left to the model.
     pub fn apart(&self, other: &Registered) -> bool {
-        self.source == other.source && !self.ids.iter().any(|x| other.ids.contains(x))
+        if self.source != other.source || self.ids.iter().any(|x| other.ids.contains(x)) {
+            return false;
+        }
+        let countries = match (&self.country, &other.country) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        };
+        countries
+            || self.ids.iter().any(|x| {
+                other
+                    .ids
+                    .iter()
+                    .any(|y| x.len().abs_diff(y.len()) <= ID_LENGTH_SLACK)
+            })
     }
 }
 
@@ -736,7 +760,8 @@ mod tests {
     fn entry(source: i64, ids: &[u64]) -> Option<Registered> {
         Some(Registered {
             source,
-            ids: ids.to_vec(),
+            country: Some("TH".into()),
+            ids: ids.iter().map(|i| format!("{i:08}")).collect(),
         })
     }
 
@@ -760,6 +785,16 @@ mod tests {
         assert!(run(3, &pairs, &ov).iter().all(|&x| x == 0));
         ov.registered = vec![entry(1, &[7]), entry(2, &[8]), None];
         assert!(run(3, &pairs, &ov).iter().all(|&x| x == 0));
+        // ids of two lengths in one country (a tax id, a company number): maybe one company
+        // numbered twice; in two countries, two registrations
+        ov.registered[1] = Some(Registered {
+            source: 1,
+            country: Some("TH".into()),
+            ids: vec!["T20240187312K".into()],
+        });
+        assert!(run(3, &pairs, &ov).iter().all(|&x| x == 0));
+        ov.registered[1].as_mut().unwrap().country = Some("SG".into());
+        assert_ne!(run(3, &pairs, &ov)[0], run(3, &pairs, &ov)[1]);
         // an analyst's `same` wins
         ov.registered = vec![entry(1, &[7]), entry(1, &[8]), None];
         ov.same = vec![(0, 1)];

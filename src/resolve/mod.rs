@@ -251,22 +251,32 @@ pub fn load_records(conn: &Connection) -> Result<Vec<RawRecord>> {
 /// parties file (origin `party`) that carries a registration id. Screening lists and FtM
 /// entities give ids too, but of several kinds (tax, registration, LEI) and not one per entity,
 /// so they are left to the model.
-fn registered(raws: &[RawRecord], corpus: &prepare::Corpus) -> Vec<Option<cluster::Registered>> {
-    raws.iter()
-        .zip(&corpus.records)
-        .map(|(r, p)| registered_one(r, p))
-        .collect()
+fn registered(raws: &[RawRecord]) -> Vec<Option<cluster::Registered>> {
+    raws.iter().map(registered_one).collect()
 }
 
-fn registered_one(r: &RawRecord, p: &prepare::Prepared) -> Option<cluster::Registered> {
-    (r.origin == "party" && !p.reg_ids.is_empty()).then(|| {
-        let mut ids = p.reg_ids.clone();
-        ids.sort_unstable();
-        ids.dedup();
-        cluster::Registered {
-            source: r.source_id,
-            ids,
-        }
+fn registered_one(r: &RawRecord) -> Option<cluster::Registered> {
+    if r.origin != "party" {
+        return None;
+    }
+    let mut ids: Vec<String> = r
+        .registration_id
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .filter_map(normalize::registration_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    (!ids.is_empty()).then(|| cluster::Registered {
+        source: r.source_id,
+        country: r
+            .country
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_ascii_uppercase),
+        ids,
     })
 }
 
@@ -452,7 +462,7 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         }
     }
     s.overrides = (overrides.same.len() + overrides.different.len()) as u64;
-    overrides.registered = registered(&raws, &corpus);
+    overrides.registered = registered(&raws);
     let score = |a: u32, b: u32| {
         let p = compare::compare(
             &corpus,
@@ -849,7 +859,7 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
             rb.class.as_str()
         )
     } else if probability >= cfg.possible_threshold
-        && let [Some(x), Some(y)] = [pa, pb].map(|i| registered_one(&raws[i], &corpus.records[i]))
+        && let [Some(x), Some(y)] = [pa, pb].map(|i| registered_one(&raws[i]))
         && x.apart(&y)
     {
         "possible match only (registered apart: two entries of one registry with no \
