@@ -445,46 +445,18 @@ fn average_linkage(
     } else {
         f64::INFINITY
     };
-    let (index, mut start) = connect(members, &[], min_p);
+    // Registry entries registered apart are in this component: join near-certain pairs one by
+    // one, never across two such entries (`join_apart`); otherwise all at once.
+    let (index, mut start) = if registered.is_empty() {
+        connect(members, edges, min_p)
+    } else {
+        connect(members, &[], min_p)
+    };
     for (i, &m) in members.iter().enumerate() {
         start.union(i as u32, index[&same_root[m as usize]]);
     }
-    let mut start_entries: HashMap<u32, Vec<&Registered>> = HashMap::new();
     if !registered.is_empty() {
-        for (i, &m) in members.iter().enumerate() {
-            if let Some(r) = &registered[m as usize] {
-                start_entries
-                    .entry(start.find(i as u32))
-                    .or_default()
-                    .push(r);
-            }
-        }
-    }
-    for &(a, b, p) in edges {
-        if p < min_p {
-            continue;
-        }
-        let (Some(&x), Some(&y)) = (index.get(&a), index.get(&b)) else {
-            continue;
-        };
-        let (rx, ry) = (start.find(x), start.find(y));
-        if rx == ry {
-            continue;
-        }
-        let (ex, ey) = (
-            start_entries.get(&rx).map_or(&[][..], Vec::as_slice),
-            start_entries.get(&ry).map_or(&[][..], Vec::as_slice),
-        );
-        if any_apart(ex, ey) {
-            continue;
-        }
-        start.union(x, y);
-        let root = start.find(x);
-        let mut joined = start_entries.remove(&rx).unwrap_or_default();
-        joined.extend(start_entries.remove(&ry).unwrap_or_default());
-        if !joined.is_empty() {
-            start_entries.insert(root, joined);
-        }
+        join_apart(members, edges, min_p, &index, &mut start, registered);
     }
     let mut cl_of: HashMap<u32, usize> = HashMap::new();
     let mut clusters: Vec<Vec<u32>> = Vec::new();
@@ -649,6 +621,47 @@ fn to_nearest_entry(clusters: &mut [Vec<u32>], edges: &[(u32, u32, f64)], rules:
     for (m, from, to) in moves {
         clusters[from].retain(|&x| x != m);
         clusters[to].push(m);
+    }
+}
+
+/// Joins in `start` (a union-find over `members`' positions) the `edges` of probability at
+/// least `min_p`, except where the two sides hold registry entries registered apart.
+fn join_apart(
+    members: &[u32],
+    edges: &[(u32, u32, f64)],
+    min_p: f64,
+    index: &HashMap<u32, u32>,
+    start: &mut UnionFind,
+    registered: &[Option<Registered>],
+) {
+    let mut entries: HashMap<u32, Vec<&Registered>> = HashMap::new();
+    for (i, &m) in members.iter().enumerate() {
+        if let Some(r) = &registered[m as usize] {
+            entries.entry(start.find(i as u32)).or_default().push(r);
+        }
+    }
+    for &(a, b, p) in edges {
+        if p < min_p {
+            continue;
+        }
+        let (Some(&x), Some(&y)) = (index.get(&a), index.get(&b)) else {
+            continue;
+        };
+        let (rx, ry) = (start.find(x), start.find(y));
+        if rx == ry {
+            continue;
+        }
+        let of = |r: u32| entries.get(&r).map_or(&[][..], Vec::as_slice);
+        if any_apart(of(rx), of(ry)) {
+            continue;
+        }
+        start.union(x, y);
+        let root = start.find(x);
+        let mut joined = entries.remove(&rx).unwrap_or_default();
+        joined.extend(entries.remove(&ry).unwrap_or_default());
+        if !joined.is_empty() {
+            entries.insert(root, joined);
+        }
     }
 }
 

@@ -307,6 +307,26 @@ fn add(f: &mut Feature, m: Ix, at: At) {
     }
 }
 
+/// The links of one shared feature: `template` for every pair of `members` (a < b), with both
+/// members' evidence.
+fn pair_links(members: &BTreeMap<Ix, Vec<At>>, template: &Link) -> Vec<Link> {
+    let m: Vec<(&Ix, &Vec<At>)> = members.iter().collect();
+    let mut out = Vec::new();
+    for x in 0..m.len() {
+        for y in x + 1..m.len() {
+            let mut evidence = m[x].1.clone();
+            evidence.extend(m[y].1.iter().copied());
+            out.push(Link {
+                a: *m[x].0,
+                b: *m[y].0,
+                evidence,
+                ..template.clone()
+            });
+        }
+    }
+    out
+}
+
 /// For each of `parties` that is a company, how many other *registered* companies (entities with
 /// a registry, list or FtM record) bear its name — its words with the legal form set aside
 /// ([`normalize::split_name`]) — in its country: namesakes that resolve kept apart ("Falcon
@@ -559,7 +579,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
     }
     let mut controllers_of_node: HashMap<Ix, Vec<Ix>> = HashMap::default();
     // The nodes each nominee directs or officers: no link, a party group only.
-    let mut nominee_nodes: BTreeMap<(Ix, LinkKind), BTreeMap<Ix, Vec<At>>> = BTreeMap::new();
+    let mut nominee_nodes: BTreeMap<(Ix, LinkKind), Feature> = BTreeMap::new();
     for &n in &out.nodes {
         // Ultimate owners: every ancestor along owner edges, up to owner_depth levels.
         let mut frontier: Vec<(Ix, Vec<At>)> = vec![(n, Vec::new())];
@@ -589,14 +609,7 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
         }
         for (kind, x, at) in controls_of.get(&n).map_or(&[][..], Vec::as_slice) {
             if out.nominees.contains(x) {
-                let v = nominee_nodes
-                    .entry((*x, *kind))
-                    .or_default()
-                    .entry(n)
-                    .or_default();
-                if v.len() < EVIDENCE_LINES && !v.contains(at) {
-                    v.push(*at);
-                }
+                add(nominee_nodes.entry((*x, *kind)).or_default(), n, *at);
                 continue;
             }
             let f = features.entry((*kind, u64::from(*x))).or_default();
@@ -748,63 +761,53 @@ pub fn build(d: &Data, p: &Policy) -> Groups {
                 });
             }
         }
-        let m: Vec<(&Ix, &Vec<At>)> = f.members.iter().collect();
-        for x in 0..m.len() {
-            for y in x + 1..m.len() {
-                let (a, b) = (*m[x].0, *m[y].0);
-                let mut ev = m[x].1.clone();
-                ev.extend(m[y].1.iter().copied());
-                per_kind
-                    .entry((a, b))
-                    .or_default()
-                    .push((*kind, via, strength));
-                out.links.push(Link {
-                    a,
-                    b,
-                    kind: *kind,
-                    via,
-                    value: value.clone(),
-                    strength,
-                    shared_by: k as u32,
-                    namesakes,
-                    nominee: false,
-                    evidence: ev,
-                });
-            }
+        let template = Link {
+            a: NONE,
+            b: NONE,
+            kind: *kind,
+            via,
+            value,
+            strength,
+            shared_by: k as u32,
+            namesakes,
+            nominee: false,
+            evidence: Vec::new(),
+        };
+        for l in pair_links(&f.members, &template) {
+            per_kind
+                .entry((l.a, l.b))
+                .or_default()
+                .push((*kind, via, strength));
+            out.links.push(l);
         }
     }
     // A nominee makes no link, but the nodes one directs or officers are a hypothesis like any
     // shared party's (the least specific: see `alert::new_hypotheses`), up to `flow_hub` of them
     // as for a shipment party; its ties are kept at strength 0 as the group's evidence.
     if g.party_share > 0.0 {
-        for ((x, kind), nodes) in nominee_nodes {
-            if nodes.len() < PARTY_MIN || nodes.len() > g.flow_hub as usize {
+        for ((x, kind), f) in nominee_nodes {
+            let k = f.members.len();
+            if k < PARTY_MIN || k > g.flow_hub as usize {
                 continue;
             }
-            let m: Vec<(&Ix, &Vec<At>)> = nodes.iter().collect();
-            for i in 0..m.len() {
-                for j in i + 1..m.len() {
-                    let mut evidence = m[i].1.clone();
-                    evidence.extend(m[j].1.iter().copied());
-                    out.links.push(Link {
-                        a: *m[i].0,
-                        b: *m[j].0,
-                        kind,
-                        via: x,
-                        value: String::new(),
-                        strength: 0.0,
-                        shared_by: m.len() as u32,
-                        namesakes: 0,
-                        nominee: true,
-                        evidence,
-                    });
-                }
-            }
+            let template = Link {
+                a: NONE,
+                b: NONE,
+                kind,
+                via: x,
+                value: String::new(),
+                strength: 0.0,
+                shared_by: k as u32,
+                namesakes: 0,
+                nominee: true,
+                evidence: Vec::new(),
+            };
+            out.links.extend(pair_links(&f.members, &template));
             out.parties.push(PartyGroup {
                 kind,
                 via: x,
                 value: String::new(),
-                members: nodes.into_keys().collect(),
+                members: f.members.into_keys().collect(),
                 nominee: true,
             });
         }
