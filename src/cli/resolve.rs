@@ -68,7 +68,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         "blocking keys      {:>12}  in {} shared blocks ({} windowed, {} dropped as too large)",
         b.keys, b.blocks, b.windowed_blocks, b.skipped_blocks
     )?;
-    writeln!(out, "candidate pairs    {:>12}", b.candidate_pairs)?;
+    writeln!(
+        out,
+        "candidate pairs    {:>12}  ({} recall pairs: countryless records met by legal form; \
+         scored, not learnt from)",
+        b.candidate_pairs, b.recall_pairs
+    )?;
     writeln!(
         out,
         "reduction ratio    {:>12.6}  (of {} possible pairs)",
@@ -76,7 +81,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     )?;
     writeln!(
         out,
-        "model              {:>12}  ({} EM iterations; match share among candidates {:.4}, among people {:.4})",
+        "model              {:>12}  ({} EM iterations; match share among learnt pairs {:.4}, among people {:.4})",
         s.model_source, s.em_iterations, s.lambda, s.lambda_person
     )?;
     writeln!(

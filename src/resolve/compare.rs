@@ -7,8 +7,8 @@
 //! on either side contributes nothing.
 //!
 //! The model's `m` (P(level | match)) and `u` (P(level | non-match)) and the share of matches
-//! λ are estimated from the candidate pairs themselves with expectation–maximisation (no labels
-//! needed), starting from documented weakly-informative priors that also act as
+//! λ are estimated from the candidate pairs themselves — those the blocking keys find, not the
+//! recall pairs (see [`super::block`]) — with expectation–maximisation (no labels needed), starting from documented weakly-informative priors that also act as
 //! [`PRIOR_STRENGTH`] pseudo-pairs, so tiny data sets and empty levels give finite, sensible
 //! weights. One parameter block is held: the share of matches whose names are different or
 //! weak stays at its prior, as the anchor that tells EM which latent class is "the same party"
@@ -602,7 +602,7 @@ pub const MAX_EM_ITERATIONS: usize = 200;
 /// A Fellegi–Sunter model: λ and m/u per feature level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
-    /// Share of matches among candidate pairs.
+    /// Share of matches among the candidate pairs it is learnt from (not the recall pairs).
     pub lambda: f64,
     /// P(level | match), per feature, per level.
     pub m: Vec<Vec<f64>>,

@@ -196,6 +196,7 @@ pub fn evaluate(conn: &Connection, truth: &Path) -> Result<EvalReport> {
     let raws = super::load_records(conn)?;
     let corpus = prepare::prepare(&raws);
     let (cand, _) = block::candidates(&corpus, &cfg.block());
+    let cand = cand.pairs;
     let truth_of: HashMap<i64, &str> = labelled.iter().map(|(r, t, _)| (*r, t.as_str())).collect();
     let label_at: Vec<Option<&str>> = raws.iter().map(|r| truth_of.get(&r.id).copied()).collect();
     let mut found = 0u64;

@@ -191,7 +191,8 @@ pub struct ResolveSummary {
     pub entities: u64,
     pub model_source: String,
     pub em_iterations: usize,
-    /// Share of matches among organisation candidate pairs (EM).
+    /// Share of matches among the organisation candidate pairs EM learns from (not the recall
+    /// pairs).
     pub lambda: f64,
     /// Share of matches among person candidate pairs (EM).
     pub lambda_person: f64,
@@ -403,7 +404,7 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
     s.seconds.prepare = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let (pairs, stats) = block::candidates(&corpus, &cfg.block());
+    let (block::Candidates { pairs, learn }, stats) = block::candidates(&corpus, &cfg.block());
     s.reduction_ratio = stats.reduction_ratio();
     s.blocking = stats;
     s.seconds.block = t.elapsed().as_secs_f64();
@@ -419,7 +420,8 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
             )
         })
         .collect();
-    let counts = pattern_counts(&patterns);
+    let counts = pattern_counts(&patterns, &learn);
+    drop(learn);
     let model = if cfg.em {
         Models::estimate(&counts)
     } else {
@@ -516,12 +518,15 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
     Ok(s)
 }
 
-/// Counts of each distinct pattern, sorted by pattern (integer counts: thread-independent).
-fn pattern_counts(patterns: &[Pattern]) -> Vec<(Pattern, u64)> {
+/// Every distinct pattern with the number of pairs of that pattern the model is learnt from
+/// (`learn`; zero for a pattern seen only among recall pairs), sorted by pattern (integer
+/// counts: thread-independent).
+fn pattern_counts(patterns: &[Pattern], learn: &[bool]) -> Vec<(Pattern, u64)> {
     let map = patterns
         .par_iter()
-        .fold(HashMap::new, |mut m: HashMap<Pattern, u64>, &p| {
-            *m.entry(p).or_default() += 1;
+        .zip(learn)
+        .fold(HashMap::new, |mut m: HashMap<Pattern, u64>, (&p, &l)| {
+            *m.entry(p).or_default() += u64::from(l);
             m
         })
         .reduce(HashMap::new, |mut a, b| {
@@ -1077,6 +1082,28 @@ mod tests {
             |r| r.get(0),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn the_model_learns_only_from_the_pairs_the_keys_found() {
+        use prepare::tests::raw;
+        let raws = [
+            raw(1, "company", "Apex Tech Pte Ltd"),
+            raw(2, "company", "Apex Tech Pte Ltd"),
+            raw(3, "company", "Apex Trading Sdn Bhd"),
+        ];
+        let c = prepare::prepare(&raws);
+        let same = compare::compare(&c, &c.records[0], &c.records[1]);
+        let other = compare::compare(&c, &c.records[0], &c.records[2]);
+        assert_ne!(same, other);
+        // `same` twice, learnt; `other` a recall pair only: listed (to be scored), no weight
+        let counts = pattern_counts(&[other, same, same], &[false, true, true]);
+        let mut want = vec![(same, 2), (other, 0)];
+        want.sort_unstable();
+        assert_eq!(counts, want);
+        let only_learnt = pattern_counts(&[same, same], &[true, true]);
+        let m = |c: &[(Pattern, u64)]| Models::estimate(c).organisation;
+        assert_eq!(m(&counts), m(&only_learnt));
     }
 
     fn apex(conn: &Connection) {
