@@ -36,6 +36,15 @@ fn sample_data_resolves_with_merges_apart_and_scores() {
         0
     );
 
+    // every merge has its evidence: an entity of n records is tied by n − 1 links
+    let merges: i64 = env
+        .conn()
+        .query_row("SELECT sum(record_count - 1) FROM entities", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(env.count("merge_evidence"), merges);
+
     // hard negatives of sample-data/networks.json ("must_not_merge"), by source key
     let networks: Value =
         serde_json::from_str(&std::fs::read_to_string(sample("networks.json")).unwrap()).unwrap();

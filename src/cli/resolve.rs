@@ -31,6 +31,10 @@ pub struct Args {
     /// Use the documented prior model instead of estimating m/u with EM.
     #[arg(long)]
     no_em: bool,
+    /// Leave entities of shipment mentions apart from their sole plausible listed party (by
+    /// default they join it when the pair is at least 0.5 likely).
+    #[arg(long)]
+    no_sole_candidates: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -47,6 +51,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         max_block: args.max_block,
         skip_block: args.skip_block,
         em: !args.no_em,
+        sole_candidates: !args.no_sole_candidates,
         overrides,
     };
     cfg.validate()?;
@@ -97,6 +102,13 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         s.clustering.guarded_components,
         s.clustering.split_components,
         s.clustering.registered_apart
+    )?;
+    writeln!(
+        out,
+        "sole candidates    {:>12}  entities of shipment mentions joined to the one listed party \
+         they could be (probability >= {})",
+        s.clustering.attached_mentions,
+        crate::resolve::cluster::SOLE_CANDIDATE_MIN
     )?;
     writeln!(out, "overrides          {:>12}", s.overrides)?;
     writeln!(out, "merges             {:>12}", s.merges)?;

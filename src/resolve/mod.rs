@@ -59,6 +59,10 @@ pub struct ResolveConfig {
     pub skip_block: usize,
     /// Estimate m/u with EM (true) or use the documented prior model as is.
     pub em: bool,
+    /// Join each entity of organisation shipment mentions to its sole plausible listed party
+    /// (see [`cluster::attach_mentions`]). Runs stored before the option read as `false`.
+    #[serde(default)]
+    pub sole_candidates: bool,
     /// Override pairs to add to the stored ones (a later decision on a pair replaces an
     /// earlier one).
     #[serde(skip)]
@@ -73,6 +77,7 @@ impl Default for ResolveConfig {
             max_block: 100,
             skip_block: 5_000,
             em: true,
+            sole_candidates: true,
             overrides: Vec::new(),
         }
     }
@@ -481,7 +486,30 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         &overrides,
         score,
     );
-    s.clustering = cstats;
+    let mut labels = labels;
+    let mention: Vec<bool> = raws
+        .iter()
+        .zip(&corpus.records)
+        .map(|(r, p)| r.origin == "shipment" && p.class != prepare::Class::Person)
+        .collect();
+    let listed: Vec<bool> = raws.iter().map(|r| r.origin != "shipment").collect();
+    let attached = if !cfg.sole_candidates {
+        Vec::new()
+    } else {
+        cluster::attach_mentions(
+            &mut labels,
+            &mention,
+            &listed,
+            &pairs,
+            |i| prob[&patterns[i]],
+            cfg.possible_threshold,
+            &overrides.different,
+        )
+    };
+    s.clustering = cluster::ClusterStats {
+        attached_mentions: attached.len() as u64,
+        ..cstats
+    };
     s.seconds.cluster = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -494,6 +522,7 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         prob: &prob,
         model: &model,
         overrides: &overrides,
+        attached: &attached,
         cfg,
     };
     let entities = write(&tx, &out)?;
@@ -548,6 +577,8 @@ struct Output<'a> {
     patterns: &'a [Pattern],
     prob: &'a HashMap<Pattern, f64>,
     model: &'a Models,
+    /// The pairs that joined mention entities to their sole candidate.
+    attached: &'a [(u32, u32)],
     overrides: &'a cluster::Overrides,
     cfg: &'a ResolveConfig,
 }
@@ -665,11 +696,14 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
             .iter()
             .map(|&(a, b)| (a.min(b), a.max(b)))
             .collect();
+        let sole_pairs: std::collections::HashSet<(u32, u32)> =
+            o.attached.iter().copied().collect();
         let mut same_written: std::collections::HashSet<(u32, u32)> = Default::default();
         // patterns repeat: spell each one out once
         let mut evidence: HashMap<Pattern, String> = HashMap::new();
-        // accepted pairs inside an entity, and the best pair between two entities
-        let mut inside: Vec<(bool, f64, u32, u32, Pattern)> = Vec::new();
+        // accepted pairs inside an entity, ranked: override 2, sole candidate 1, model 0; and the
+        // best pair between two entities
+        let mut inside: Vec<(u8, f64, u32, u32, Pattern)> = Vec::new();
         /// the best pair between two entities: (weight, record index a, b, pattern)
         type Best = (f64, u32, u32, Pattern);
         let mut between: HashMap<(i64, i64), Best> = HashMap::new();
@@ -680,9 +714,15 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
             }
             let (ea, eb) = (entity_of[a as usize], entity_of[b as usize]);
             let w = o.model.weight(*p);
-            let forced = forced_pairs.contains(&(a, b));
-            if ea == eb && (pr >= o.cfg.threshold || forced) {
-                inside.push((forced, w, a, b, *p));
+            let rank = if forced_pairs.contains(&(a, b)) {
+                2
+            } else {
+                u8::from(sole_pairs.contains(&(a, b)))
+            };
+            if ea == eb {
+                // below the threshold too: the guard's average linkage joins a record to a
+                // cluster it is more likely than not the same as, through pairs under it
+                inside.push((rank, w, a, b, *p));
             } else if ea != eb {
                 let k = (ea.min(eb), ea.max(eb));
                 let better = between
@@ -701,10 +741,13 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
                 .then((x.2, x.3).cmp(&(y.2, y.3)))
         });
         let mut forest = cluster::UnionFind::new(o.raws.len());
-        for (forced, w, a, b, p) in inside {
+        let mut emit = |forest: &mut cluster::UnionFind,
+                        (rank, w, a, b, p): (u8, f64, u32, u32, Pattern)|
+         -> Result<()> {
+            let forced = rank == 2;
             let joins = forest.find(a) != forest.find(b);
-            if !(joins || forced) {
-                continue;
+            if !(joins || forced) || (forced && !same_written.insert((a, b))) {
+                return Ok(());
             }
             forest.union(a, b);
             let features = evidence
@@ -712,8 +755,13 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
                 .or_insert_with(|| compare::evidence_string(o.model.for_pattern(p), p))
                 .as_str();
             let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
-            let reason = if forced { "override" } else { "model" };
             let pr = compare::probability(w);
+            let reason = match rank {
+                2 => "override",
+                1 => "sole candidate",
+                _ if pr >= o.cfg.threshold => "model",
+                _ => "average linkage",
+            };
             ev.execute(params![
                 ra,
                 rb,
@@ -723,8 +771,46 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
                 features,
                 reason
             ])?;
-            if forced {
-                same_written.insert((a, b));
+            Ok(())
+        };
+        for link in inside {
+            emit(&mut forest, link)?;
+        }
+        // override pairs that no blocking key produced or that scored under the possible-match
+        // threshold: written all the same
+        for &(a, b) in &o.overrides.same {
+            let (a, b) = (a.min(b), a.max(b));
+            let p = compare::compare(
+                o.corpus,
+                &o.corpus.records[a as usize],
+                &o.corpus.records[b as usize],
+            );
+            emit(&mut forest, (2, o.model.weight(p), a, b, p))?;
+        }
+        // The guard scores small components on every pair, so it can join records through
+        // pairs no blocking key produced: link what is still apart by its best pair, scored now.
+        for c in clusters
+            .iter()
+            .filter(|c| c.len() <= cluster::FULL_LINKAGE_MAX)
+        {
+            let root = forest.find(c[0]);
+            if c.iter().all(|&i| forest.find(i) == root) {
+                continue;
+            }
+            let mut links = Vec::new();
+            for (x, &a) in c.iter().enumerate() {
+                for &b in &c[x + 1..] {
+                    if forest.find(a) != forest.find(b) {
+                        let (ra, rb) =
+                            (&o.corpus.records[a as usize], &o.corpus.records[b as usize]);
+                        let p = compare::compare(o.corpus, ra, rb);
+                        links.push((0, o.model.weight(p), a, b, p));
+                    }
+                }
+            }
+            links.sort_by(|x, y| y.1.total_cmp(&x.1).then((x.2, x.3).cmp(&(y.2, y.3))));
+            for link in links {
+                emit(&mut forest, link)?;
             }
         }
         // Possible matches: the best pair between two entities (one row per entity pair).
@@ -760,27 +846,6 @@ fn write(tx: &Connection, o: &Output<'_>) -> Result<u64> {
                 .as_str();
             let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
             pm.execute(params![ra, rb, w, pr, features, reason])?;
-        }
-        for &(a, b) in &o.overrides.same {
-            let (a, b) = (a.min(b), a.max(b));
-            if same_written.contains(&(a, b)) {
-                continue;
-            }
-            let p = compare::compare(
-                o.corpus,
-                &o.corpus.records[a as usize],
-                &o.corpus.records[b as usize],
-            );
-            let (ra, rb) = (o.raws[a as usize].id, o.raws[b as usize].id);
-            ev.execute(params![
-                ra,
-                rb,
-                entity_of[a as usize],
-                o.model.weight(p),
-                compare::probability(o.model.weight(p)),
-                compare::evidence_string(o.model.for_pattern(p), p),
-                "override"
-            ])?;
         }
     }
     tx.execute(
@@ -827,6 +892,20 @@ pub struct PairExplanation {
 ///
 /// # Errors
 /// [`Error::NotFound`] for an unknown record; [`Error::Db`].
+/// Whether the latest run joined records `a` and `b` as a mention entity and its sole candidate
+/// (see [`cluster::attach_mentions`]).
+fn sole_candidate(conn: &Connection, a: i64, b: i64) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM merge_evidence WHERE record_a = ?1 AND record_b = ?2
+             AND reason = 'sole candidate'",
+            [a.min(b), a.max(b)],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanation> {
     let (ia, ib) = (find_record(conn, a)?, find_record(conn, b)?);
     let (model, cfg, source) = match latest_model(conn)? {
@@ -872,6 +951,13 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
             .into()
     } else if probability >= cfg.threshold {
         "match".into()
+    } else if sole_candidate(conn, ia, ib)? {
+        format!(
+            "match as the sole candidate: the shipment mentions' only listed party within reach \
+             (probability >= {} with it, under {} with any other)",
+            cluster::SOLE_CANDIDATE_MIN,
+            cfg.possible_threshold
+        )
     } else if probability >= cfg.possible_threshold {
         "possible match".into()
     } else {
