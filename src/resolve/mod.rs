@@ -478,7 +478,7 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         );
         compare::probability(model.weight(p))
     };
-    let (labels, cstats) = cluster::cluster(
+    let (mut labels, cstats) = cluster::cluster(
         raws.len(),
         &accepted,
         &pairs,
@@ -486,16 +486,12 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         &overrides,
         score,
     );
-    let mut labels = labels;
-    let mention: Vec<bool> = raws
-        .iter()
-        .zip(&corpus.records)
-        .map(|(r, p)| r.origin == "shipment" && p.class != prepare::Class::Person)
-        .collect();
-    let listed: Vec<bool> = raws.iter().map(|r| r.origin != "shipment").collect();
-    let attached = if !cfg.sole_candidates {
-        Vec::new()
-    } else {
+    let attached = if cfg.sole_candidates {
+        let shipment = |i: usize| raws[i].origin == "shipment";
+        let mention: Vec<bool> = (0..raws.len())
+            .map(|i| shipment(i) && corpus.records[i].class != prepare::Class::Person)
+            .collect();
+        let listed: Vec<bool> = (0..raws.len()).map(|i| !shipment(i)).collect();
         cluster::attach_mentions(
             &mut labels,
             &mention,
@@ -505,6 +501,8 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
             cfg.possible_threshold,
             &overrides.different,
         )
+    } else {
+        Vec::new()
     };
     s.clustering = cluster::ClusterStats {
         attached_mentions: attached.len() as u64,
