@@ -67,6 +67,14 @@ pub struct BlockConfig {
     pub skip_block: usize,
 }
 
+impl BlockConfig {
+    /// Whether a block of `m` records is compared by a sorted window (too large to pair out,
+    /// not so large that it is dropped).
+    fn windows(&self, m: usize) -> bool {
+        m > self.max_block && m <= self.skip_block
+    }
+}
+
 /// What blocking did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct BlockStats {
@@ -422,10 +430,7 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Candidates, BlockStats) {
         s = e;
     }
     stats.blocks = groups.len() as u64;
-    stats.windowed_blocks = groups
-        .iter()
-        .filter(|(s, e)| e - s > cfg.max_block && e - s <= cfg.skip_block)
-        .count() as u64;
+    stats.windowed_blocks = groups.iter().filter(|(s, e)| cfg.windows(e - s)).count() as u64;
     stats.skipped_blocks = groups
         .iter()
         .filter(|(s, e)| e - s > cfg.skip_block)
@@ -474,7 +479,7 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Candidates, BlockStats) {
                         out.push((members[i], members[j]));
                     }
                 }
-            } else if m <= cfg.skip_block {
+            } else if cfg.windows(m) {
                 push_window(&by_name(&members), &mut out);
             }
             out
@@ -487,9 +492,7 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Candidates, BlockStats) {
     let cell_of: Vec<u64> = c.records.par_iter().map(cell_of).collect();
     let mut cells: Vec<(u32, u32)> = groups
         .par_iter()
-        .filter(|&&(s, e)| {
-            (entries[s].0 >> 60) != 4 && e - s > cfg.max_block && e - s <= cfg.skip_block
-        })
+        .filter(|&&(s, e)| (entries[s].0 >> 60) != 4 && cfg.windows(e - s))
         .flat_map_iter(|&(s, e)| {
             let members: Vec<u32> = entries[s..e].iter().map(|x| x.1).collect();
             let mut out = Vec::new();
