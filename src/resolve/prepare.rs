@@ -218,7 +218,7 @@ pub fn h64(s: &str) -> u64 {
 struct Draft {
     class: Option<Class>,
     names: Vec<normalize::NameParts>,
-    /// folded words of the primary name, for kind inference
+    /// words of the primary name as an organisation name is split, for kind inference
     words: Vec<String>,
     has_title: bool,
     /// The name carries a bracketed one- or two-letter place code (see [`bracketed_code`]).
@@ -257,15 +257,20 @@ fn name_spellings(r: &RawRecord) -> Vec<&str> {
 fn draft(r: &RawRecord) -> Draft {
     let class = class_of(&r.kind);
     let spellings = name_spellings(r);
-    let names = if class == Some(Class::Person) {
+    let names: Vec<normalize::NameParts> = if class == Some(Class::Person) {
         spellings.iter().map(|s| person_parts(s)).collect()
     } else {
         spellings.iter().map(|s| normalize::split_name(s)).collect()
     };
-    let words = normalize::tokens(&normalize::fold(&r.name));
-    let has_title = words
+    let has_title = normalize::tokens(&normalize::fold(&r.name))
         .first()
         .is_some_and(|w| normalize::TITLES.contains(&w.as_str()));
+    // the words of the name as an organisation's name is read: a Chinese name in its parts
+    // ("深圳 创鸿 research institute"), not as a run of syllables that people's names share
+    let words = match (class, names.first()) {
+        (Some(Class::Person), _) | (_, None) => normalize::split_name(&r.name).tokens,
+        (_, Some(n)) => n.tokens.clone(),
+    };
     let org_mark = bracketed_code(&r.name);
     let (address, address_line) = r
         .address
@@ -408,8 +413,13 @@ impl KindModel {
         Some(m)
     }
 
+    /// Whether the words vote person. A name none of whose words was seen with a known kind
+    /// ("PACFIIC", a misspelt mention) has no vote and stays an organisation: the prior alone is
+    /// the share of people among the records whose kind was stated (registry directors outnumber
+    /// companies), not among the unstated ones, which are shipment parties and mostly firms.
     fn is_person(&self, words: &[String]) -> bool {
         let mut lo = self.log_prior;
+        let mut seen = false;
         for w in words {
             let p = *self.person.get(w).unwrap_or(&0) as f64;
             let o = *self.org.get(w).unwrap_or(&0) as f64;
@@ -418,10 +428,11 @@ impl KindModel {
                 // would otherwise favour the smaller class)
                 continue;
             }
+            seen = true;
             lo += ((p + 1.0) / (self.n_person + self.vocab)).ln()
                 - ((o + 1.0) / (self.n_org + self.vocab)).ln();
         }
-        lo > 0.0
+        seen && lo > 0.0
     }
 }
 
@@ -677,6 +688,43 @@ pub(crate) mod tests {
         assert_eq!(classes[9], Class::Organisation);
         assert_eq!(classes[10], Class::Person);
         assert_eq!(c.inferred_people, 4);
+    }
+
+    #[test]
+    fn a_chinese_company_name_without_a_legal_form_is_not_read_as_a_person() {
+        // Read letter by letter, the name's syllables ("shen zhen shi chuang hong …") are those
+        // of Chinese people's names; read as the name is compared (place, trade name, line of
+        // business), it is Shenzhen's "chuanghong" research institute.
+        let raws = vec![
+            raw(1, "person", "王洪"),
+            raw(2, "person", "张创"),
+            raw(3, "person", "沈嘉"),
+            raw(4, "person", "李研"),
+            raw(5, "company", "Apex Research Institute"),
+            raw(6, "company", "北京鸿星制造有限公司"),
+            raw(7, "unknown", "深圳市创鸿研究所"),
+            raw(8, "unknown", "王洪"),
+        ];
+        let c = prepare(&raws);
+        assert_eq!(c.records[6].class, Class::Organisation);
+        assert_eq!(c.records[7].class, Class::Person);
+    }
+
+    #[test]
+    fn a_name_of_unseen_words_stays_an_organisation_when_people_outnumber_firms() {
+        // registries list more directors than companies; the unstated kinds are shipment
+        // parties, so a misspelt one-word mention is not a person for want of evidence
+        let mut raws: Vec<RawRecord> = ["John Smith", "Mary Jones", "Wei Zhang", "Ali Khan"]
+            .iter()
+            .zip(1..)
+            .map(|(n, i)| raw(i, "person", n))
+            .collect();
+        raws.push(raw(5, "company", "Pacific Trading Ltd"));
+        raws.push(raw(6, "unknown", "PACFIIC"));
+        raws.push(raw(7, "unknown", "Smith Mary"));
+        let c = prepare(&raws);
+        assert_eq!(c.records[5].class, Class::Organisation);
+        assert_eq!(c.records[6].class, Class::Person);
     }
 
     #[test]
