@@ -662,32 +662,44 @@ pub(crate) mod tests {
         );
     }
 
+    /// The class `prepare` gives each (kind, name) record, numbered from 1 in order, and how
+    /// many of the unstated kinds it took for people.
+    fn classes(records: &[(&str, &str)]) -> (Vec<Class>, usize) {
+        let raws: Vec<RawRecord> = (1..)
+            .zip(records)
+            .map(|(i, &(kind, name))| raw(i, kind, name))
+            .collect();
+        let c = prepare(&raws);
+        (
+            c.records.iter().map(|r| r.class).collect(),
+            c.inferred_people,
+        )
+    }
+
     #[test]
     fn infers_kind_of_shipment_mentions() {
-        let raws = vec![
-            raw(1, "person", "John Smith"),
-            raw(2, "person", "Mary Smith"),
-            raw(3, "company", "Apex Tech Pte Ltd"),
-            raw(4, "company", "Blue Ocean Trading"),
-            raw(5, "unknown", "Smith John"),
-            raw(6, "unknown", "Ocean Tech Trading"),
-            raw(7, "unknown", "Mr Nobody"),
-            raw(8, "unknown", "Zeta Holdings Ltd"),
-            raw(9, "unknown", "Smith J"),
-            raw(10, "unknown", "Smith (S)"),
-            raw(11, "unknown", "John Smith (Jack)"),
-        ];
-        let c = prepare(&raws);
-        let classes: Vec<Class> = c.records.iter().map(|r| r.class).collect();
-        assert_eq!(classes[4], Class::Person);
-        assert_eq!(classes[5], Class::Organisation);
-        assert_eq!(classes[6], Class::Person);
-        assert_eq!(classes[7], Class::Organisation);
+        let (k, inferred) = classes(&[
+            ("person", "John Smith"),
+            ("person", "Mary Smith"),
+            ("company", "Apex Tech Pte Ltd"),
+            ("company", "Blue Ocean Trading"),
+            ("unknown", "Smith John"),
+            ("unknown", "Ocean Tech Trading"),
+            ("unknown", "Mr Nobody"),
+            ("unknown", "Zeta Holdings Ltd"),
+            ("unknown", "Smith J"),
+            ("unknown", "Smith (S)"),
+            ("unknown", "John Smith (Jack)"),
+        ]);
+        assert_eq!(k[4], Class::Person);
+        assert_eq!(k[5], Class::Organisation);
+        assert_eq!(k[6], Class::Person);
+        assert_eq!(k[7], Class::Organisation);
         // A lone letter reads as an initial; bracketed, as a place code ("(S)": Singapore).
-        assert_eq!(classes[8], Class::Person);
-        assert_eq!(classes[9], Class::Organisation);
-        assert_eq!(classes[10], Class::Person);
-        assert_eq!(c.inferred_people, 4);
+        assert_eq!(k[8], Class::Person);
+        assert_eq!(k[9], Class::Organisation);
+        assert_eq!(k[10], Class::Person);
+        assert_eq!(inferred, 4);
     }
 
     #[test]
@@ -695,36 +707,35 @@ pub(crate) mod tests {
         // Read letter by letter, the name's syllables ("shen zhen shi chuang hong …") are those
         // of Chinese people's names; read as the name is compared (place, trade name, line of
         // business), it is Shenzhen's "chuanghong" research institute.
-        let raws = vec![
-            raw(1, "person", "王洪"),
-            raw(2, "person", "张创"),
-            raw(3, "person", "沈嘉"),
-            raw(4, "person", "李研"),
-            raw(5, "company", "Apex Research Institute"),
-            raw(6, "company", "北京鸿星制造有限公司"),
-            raw(7, "unknown", "深圳市创鸿研究所"),
-            raw(8, "unknown", "王洪"),
-        ];
-        let c = prepare(&raws);
-        assert_eq!(c.records[6].class, Class::Organisation);
-        assert_eq!(c.records[7].class, Class::Person);
+        let (k, _) = classes(&[
+            ("person", "王洪"),
+            ("person", "张创"),
+            ("person", "沈嘉"),
+            ("person", "李研"),
+            ("company", "Apex Research Institute"),
+            ("company", "北京鸿星制造有限公司"),
+            ("unknown", "深圳市创鸿研究所"),
+            ("unknown", "王洪"),
+        ]);
+        assert_eq!(k[6], Class::Organisation);
+        assert_eq!(k[7], Class::Person);
     }
 
     #[test]
     fn a_name_of_unseen_words_stays_an_organisation_when_people_outnumber_firms() {
         // registries list more directors than companies; the unstated kinds are shipment
         // parties, so a misspelt one-word mention is not a person for want of evidence
-        let mut raws: Vec<RawRecord> = ["John Smith", "Mary Jones", "Wei Zhang", "Ali Khan"]
-            .iter()
-            .zip(1..)
-            .map(|(n, i)| raw(i, "person", n))
-            .collect();
-        raws.push(raw(5, "company", "Pacific Trading Ltd"));
-        raws.push(raw(6, "unknown", "PACFIIC"));
-        raws.push(raw(7, "unknown", "Smith Mary"));
-        let c = prepare(&raws);
-        assert_eq!(c.records[5].class, Class::Organisation);
-        assert_eq!(c.records[6].class, Class::Person);
+        let (k, _) = classes(&[
+            ("person", "John Smith"),
+            ("person", "Mary Jones"),
+            ("person", "Wei Zhang"),
+            ("person", "Ali Khan"),
+            ("company", "Pacific Trading Ltd"),
+            ("unknown", "PACFIIC"),
+            ("unknown", "Smith Mary"),
+        ]);
+        assert_eq!(k[5], Class::Organisation);
+        assert_eq!(k[6], Class::Person);
     }
 
     #[test]
