@@ -6,7 +6,8 @@
 //! vocabularies of name, address and city words with their document frequencies and inverse
 //! frequency weights. The kind of shipment mentions (stored `unknown`) is inferred here: a legal
 //! form or an organisation word says company, an honorific says person, and otherwise a naive
-//! Bayes vote of the name's words learnt from the records whose kind the source gave.
+//! Bayes vote of the name's words (as the name is split for comparison) learnt from the records
+//! whose kind the source gave; a name with no word seen among those stays a company.
 //!
 //! Normalisation runs in parallel (rayon) and its results are collected in input order; interning
 //! runs sequentially in id order, so token ids, weights and everything after are the same for any
