@@ -219,8 +219,9 @@ pub fn h64(s: &str) -> u64 {
 struct Draft {
     class: Option<Class>,
     names: Vec<normalize::NameParts>,
-    /// words of the primary name as an organisation name is split, for kind inference
-    words: Vec<String>,
+    /// For a stated person, the primary name's words as an organisation's name is split (see
+    /// [`Draft::kind_words`]); `None` otherwise.
+    person_words: Option<Vec<String>>,
     has_title: bool,
     /// The name carries a bracketed one- or two-letter place code (see [`bracketed_code`]).
     org_mark: bool,
@@ -255,6 +256,19 @@ fn name_spellings(r: &RawRecord) -> Vec<&str> {
     v
 }
 
+impl Draft {
+    /// The words the kind vote reads: the primary name as an organisation's name is split, a
+    /// Chinese name in its parts ("深圳 创鸿 research institute") rather than as a run of
+    /// syllables that people's names share. Everyone's, so that learning and voting read alike.
+    fn kind_words(&self) -> &[String] {
+        match (&self.person_words, self.names.first()) {
+            (Some(w), _) => w,
+            (None, Some(n)) => &n.tokens,
+            (None, None) => &[],
+        }
+    }
+}
+
 fn draft(r: &RawRecord) -> Draft {
     let class = class_of(&r.kind);
     let spellings = name_spellings(r);
@@ -266,12 +280,8 @@ fn draft(r: &RawRecord) -> Draft {
     let has_title = normalize::tokens(&normalize::fold(&r.name))
         .first()
         .is_some_and(|w| normalize::TITLES.contains(&w.as_str()));
-    // the words of the name as an organisation's name is read: a Chinese name in its parts
-    // ("深圳 创鸿 research institute"), not as a run of syllables that people's names share
-    let words = match (class, names.first()) {
-        (Some(Class::Person), _) | (_, None) => normalize::split_name(&r.name).tokens,
-        (_, Some(n)) => n.tokens.clone(),
-    };
+    let person_words =
+        (class == Some(Class::Person)).then(|| normalize::split_name(&r.name).tokens);
     let org_mark = bracketed_code(&r.name);
     let (address, address_line) = r
         .address
@@ -286,7 +296,7 @@ fn draft(r: &RawRecord) -> Draft {
     Draft {
         class,
         names,
-        words,
+        person_words,
         has_title,
         org_mark,
         address,
@@ -394,7 +404,7 @@ impl KindModel {
                 _ => continue,
             };
             *docs += 1.0;
-            for w in &d.words {
+            for w in d.kind_words() {
                 match map.get_mut(w) {
                     Some(c) => *c += 1,
                     None => {
@@ -453,7 +463,10 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         let has_form = d.names.first().is_some_and(|n| n.legal_form.is_some());
         let person = !has_form
             && !d.org_mark
-            && (d.has_title || kind_model.as_ref().is_some_and(|m| m.is_person(&d.words)));
+            && (d.has_title
+                || kind_model
+                    .as_ref()
+                    .is_some_and(|m| m.is_person(d.kind_words())));
         if person {
             inferred_people += 1;
             d.class = Some(Class::Person);
