@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::prepare::{Class, Corpus, Prepared, Vocab};
+use super::prepare::{Class, Corpus, Prepared, Shape, Vocab};
 
 /// Feature names, in pattern order.
 pub const FEATURES: [&str; 12] = [
@@ -92,18 +92,32 @@ pub const FUZZY_WORD: f64 = 0.9;
 /// Shorter words must match exactly: in three-letter words one letter is a third of the word.
 pub const FUZZY_MIN_LEN: usize = 4;
 
+/// Similarity of two words: 1 for the same word, [`ABBREVIATION`] when one abbreviates the
+/// other, else the Jaro–Winkler similarity when at least [`FUZZY_WORD`], or [`ROMANIZED`] for
+/// two romanizations of one syllable string; 0 otherwise. Symmetric. Reads the words' letters
+/// only when their [`Shape`]s leave a match possible.
 fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     if a == b {
         return 1.0;
     }
-    let (sa, sb) = (&v.strings[a as usize], &v.strings[b as usize]);
-    if abbreviates(sa.as_bytes(), sb.as_bytes()) || abbreviates(sb.as_bytes(), sa.as_bytes()) {
-        return ABBREVIATION;
+    let (x, y) = (v.shape[a as usize], v.shape[b as usize]);
+    let (short, long) = if x.len < y.len { (x, y) } else { (y, x) };
+    // what `abbreviates` needs of the shorter word, and that its bytes all occur in the longer
+    if short.len < long.len
+        && short.len as usize >= ABBREVIATION_MIN_LEN
+        && short.first == long.first
+        && !short.first.is_ascii_digit()
+        && short.mask & !long.mask == 0
+    {
+        let (sa, sb) = (
+            v.strings[a as usize].as_bytes(),
+            v.strings[b as usize].as_bytes(),
+        );
+        if abbreviates(sa, sb) || abbreviates(sb, sa) {
+            return ABBREVIATION;
+        }
     }
-    if sa.len() < FUZZY_MIN_LEN
-        || sb.len() < FUZZY_MIN_LEN
-        || sa.as_bytes()[0].is_ascii_digit()
-        || sb.as_bytes()[0].is_ascii_digit()
+    if (short.len as usize) < FUZZY_MIN_LEN || x.first.is_ascii_digit() || y.first.is_ascii_digit()
     {
         return 0.0;
     }
@@ -111,6 +125,10 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
         Some(&k) if k != 0 && v.romanized.get(b as usize) == Some(&k) => ROMANIZED,
         _ => 0.0,
     };
+    if !may_share_enough(x, y) {
+        return romanized;
+    }
+    let (sa, sb) = (&v.strings[a as usize], &v.strings[b as usize]);
     if !may_reach_fuzzy(sa.as_bytes(), sb.as_bytes()) {
         return romanized;
     }
@@ -155,7 +173,7 @@ pub fn abbreviates(short: &[u8], long: &[u8]) -> bool {
 /// JW ≥ 0.9 needs Jaro ≥ 5/6, hence c/|a| + c/|b| ≥ 1.5. Skips most word pairs without
 /// running Jaro–Winkler.
 fn may_reach_fuzzy(a: &[u8], b: &[u8]) -> bool {
-    let mut counts = [0i16; 128];
+    let mut counts = [0u32; 128];
     for &x in a {
         counts[(x & 0x7F) as usize] += 1;
     }
@@ -169,6 +187,16 @@ fn may_reach_fuzzy(a: &[u8], b: &[u8]) -> bool {
     }
     let c = common as f64;
     c / a.len() as f64 + c / b.len() as f64 >= 1.5
+}
+
+/// [`may_reach_fuzzy`] from the words' shapes: each byte class that one word has and the other
+/// lacks leaves at least one of its bytes unmatched, so the common bytes c are at most the
+/// length less those classes, on either side. Where this bound fails the exact count fails too
+/// (the test is monotone in c).
+fn may_share_enough(x: Shape, y: Shape) -> bool {
+    let c = (x.len - (x.mask & !y.mask).count_ones()).min(y.len - (y.mask & !x.mask).count_ones());
+    let c = f64::from(c);
+    c / f64::from(x.len) + c / f64::from(y.len) >= 1.5
 }
 
 /// Weighted soft token overlap in [0, 1]: each word of either side is credited with its best
@@ -233,8 +261,16 @@ fn credit_joined(v: &Vocab, x: &[u32], y: &[u32], bx: &mut [f32], by: &mut [f32]
     // directions find, the same whichever side is `x` (symmetry)
     let mut joined = String::new();
     for (i, &t) in x.iter().enumerate() {
-        let w = v.strings[t as usize].as_str();
+        let sw = v.shape[t as usize];
         for j in 0..y.len() - 1 {
+            // both tests below need these (name words are never empty): settled from the
+            // shapes, most pairs never read the letters
+            let (sa, sb) = (v.shape[y[j] as usize], v.shape[y[j + 1] as usize]);
+            if (sa.len + sb.len).abs_diff(sw.len) > 1 || sa.first != sw.first || sb.last != sw.last
+            {
+                continue;
+            }
+            let w = v.strings[t as usize].as_str();
             let (a, b) = (
                 v.strings[y[j] as usize].as_str(),
                 v.strings[y[j + 1] as usize].as_str(),
@@ -1006,12 +1042,91 @@ mod tests {
             "shenzen",
             "global",
             "golbal",
+            "trdg",
+            "trading",
+            "cmpts",
+            "components",
+            "guangtian",
+            "gunag",
+            "tian",
+            "münchen",
+            "munchen",
+            "zürich",
+            "0123",
+            "01234",
+            "čapek",
+            "capek",
         ];
         for a in words {
             for b in words {
+                let (x, y) = (Shape::of(a), Shape::of(b));
                 if strsim::jaro_winkler(a, b) >= FUZZY_WORD {
                     assert!(may_reach_fuzzy(a.as_bytes(), b.as_bytes()), "{a} {b}");
                 }
+                if may_reach_fuzzy(a.as_bytes(), b.as_bytes()) {
+                    assert!(may_share_enough(x, y), "{a} {b}");
+                }
+                if abbreviates(a.as_bytes(), b.as_bytes()) {
+                    assert_eq!(x.mask & !y.mask, 0, "{a} {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_similarity_read_from_shapes_equals_the_letters_reading() {
+        // the rules as they read with every word's letters at hand
+        fn by_letters(v: &Vocab, a: u32, b: u32) -> f32 {
+            let (sa, sb) = (
+                v.strings[a as usize].as_str(),
+                v.strings[b as usize].as_str(),
+            );
+            if a == b {
+                1.0
+            } else if abbreviates(sa.as_bytes(), sb.as_bytes())
+                || abbreviates(sb.as_bytes(), sa.as_bytes())
+            {
+                ABBREVIATION
+            } else if sa.len() < FUZZY_MIN_LEN
+                || sb.len() < FUZZY_MIN_LEN
+                || sa.as_bytes()[0].is_ascii_digit()
+                || sb.as_bytes()[0].is_ascii_digit()
+            {
+                0.0
+            } else {
+                let r = v.romanized[a as usize];
+                let romanized = if r != 0 && r == v.romanized[b as usize] {
+                    ROMANIZED
+                } else {
+                    0.0
+                };
+                let jw = strsim::jaro_winkler(sa, sb) as f32;
+                if f64::from(jw) >= FUZZY_WORD {
+                    jw.max(romanized)
+                } else {
+                    romanized
+                }
+            }
+        }
+        let c = corpus(&[
+            "Apex Technology Trading International",
+            "Apexx Tecnology Trdg Internatinal",
+            "Guangtian Gunag Tian Guang Tian Sdn Bhd",
+            "Zhong Xing Chung Hsing Jong Sing",
+            "München Munchen Zürich Zurich Čapek Capek",
+            "Info Information Cmpts Components Exp Express Co Company",
+            "0123 01234 12345 Smith Smyth Zenith Zenit",
+        ]);
+        let v = &c.names;
+        for a in 0..v.strings.len() as u32 {
+            for b in 0..v.strings.len() as u32 {
+                assert_eq!(
+                    word_sim(v, a, b).to_bits(),
+                    by_letters(v, a, b).to_bits(),
+                    "{} {}",
+                    v.strings[a as usize],
+                    v.strings[b as usize]
+                );
             }
         }
     }

@@ -131,10 +131,41 @@ pub struct Vocab {
     pub spellings: u64,
     /// Hash of each word's [`super::cjk::romanized_key`], 0 when it has none. Names only.
     pub romanized: Vec<u64>,
+    /// Each word's [`Shape`]: what comparison can tell of it without reading its letters.
+    pub shape: Vec<Shape>,
     /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
     /// distinct spellings: how surprising it is that a name contains it. Names only.
     pub info: Vec<f32>,
     index: HashMap<String, u32>,
+}
+
+/// What comparison can tell of a word without reading its letters (see
+/// `compare::word_sim`): most pairs of words are settled from their shapes alone, which lie in
+/// one compact array, where reading the letters means following a pointer per word to a
+/// scattered allocation: at a million records the word-pair loop spent more time waiting for
+/// those reads than comparing.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Length in bytes.
+    pub len: u32,
+    /// Which byte classes occur: bit `(byte & 0x7F) % 32`, the buckets of
+    /// `compare::may_reach_fuzzy` folded onto 32 bits.
+    pub mask: u32,
+    /// First and last byte (0 for the empty word).
+    pub first: u8,
+    pub last: u8,
+}
+
+impl Shape {
+    pub fn of(w: &str) -> Shape {
+        let b = w.as_bytes();
+        Shape {
+            len: u32::try_from(b.len()).unwrap_or(u32::MAX),
+            mask: b.iter().fold(0, |m, &x| m | 1 << ((x & 0x7F) % 32)),
+            first: b.first().copied().unwrap_or(0),
+            last: b.last().copied().unwrap_or(0),
+        }
+    }
 }
 
 impl Vocab {
@@ -172,6 +203,7 @@ impl Vocab {
             .iter()
             .map(|&df| (((n + 1.0) / (df as f64 + 1.0)).ln() + 1.0) as f32)
             .collect();
+        self.shape = self.strings.par_iter().map(|w| Shape::of(w)).collect();
         let s = self.spellings as f64;
         self.info = self
             .spelling_df
