@@ -122,22 +122,57 @@ impl Registered {
     /// different sources, or of one country whose ids differ in length more (a 9-digit tax
     /// number beside a 20-character company number), may be one company numbered twice in two
     /// schemes, and are left to the model.
+    ///
+    /// Ids one [slip](one_slip) apart are not taken as two numbers: that is how one number is
+    /// mistyped, and a registry exported with data-entry errors lists a company twice that way.
     pub fn apart(&self, other: &Registered) -> bool {
         if self.source != other.source || self.ids.iter().any(|x| other.ids.contains(x)) {
             return false;
         }
-        let countries = match (&self.country, &other.country) {
-            (Some(a), Some(b)) => a != b,
-            _ => false,
+        if let (Some(a), Some(b)) = (&self.country, &other.country) {
+            if a != b {
+                return true;
+            }
+        }
+        let pairs = || {
+            self.ids
+                .iter()
+                .flat_map(|x| other.ids.iter().map(move |y| (x, y)))
         };
-        countries
-            || self.ids.iter().any(|x| {
-                other
-                    .ids
-                    .iter()
-                    .any(|y| x.len().abs_diff(y.len()) <= ID_LENGTH_SLACK)
-            })
+        !pairs().any(|(x, y)| one_slip(x, y))
+            && pairs().any(|(x, y)| x.len().abs_diff(y.len()) <= ID_LENGTH_SLACK)
     }
+}
+
+/// Whether two different registration ids are one typing slip apart: a character dropped or
+/// added (anywhere: a check letter written or not), or two neighbours swapped or one character
+/// wrong — but not in the last two characters. There consecutive numbers differ ("…0007" /
+/// "…0008"): firms registered one after the other, as a formation agent registers a batch of
+/// shells, are distinct legal entities however alike their names and addresses.
+pub fn one_slip(x: &str, y: &str) -> bool {
+    let (x, y) = (x.as_bytes(), y.as_bytes());
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    if long.len() - short.len() > 1 || x == y {
+        return false;
+    }
+    let first = short.iter().zip(long).take_while(|(a, b)| a == b).count();
+    let tail = |n: usize| short[short.len() - n..] == long[long.len() - n..];
+    if short.len() < long.len() {
+        // one dropped: what follows the first difference lines up shifted by one
+        return tail(short.len() - first);
+    }
+    let last = long.len()
+        - 1
+        - short
+            .iter()
+            .rev()
+            .zip(long.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+    if first + 2 >= long.len() {
+        return false;
+    }
+    last == first || (last == first + 1 && short[first] == long[last] && short[last] == long[first])
 }
 
 /// Whether some entry of `a` is registered apart from some entry of `b`.
@@ -942,6 +977,30 @@ mod tests {
             country: Some("TH".into()),
             ids: ids.iter().map(|i| format!("{i:08}")).collect(),
         })
+    }
+
+    #[test]
+    fn one_slip_is_a_typing_error_not_the_next_number() {
+        for (a, b) in [
+            ("1804974", "1804794"), // swapped
+            ("1804974", "1809974"), // one wrong
+            ("1804974", "180974"),  // one dropped
+            ("1804974", "18049741"),
+            ("HRB97397", "HRB97397B"),
+        ] {
+            assert!(one_slip(a, b) && one_slip(b, a), "{a} {b}");
+        }
+        for (a, b) in [
+            ("00000007", "00000008"), // consecutive numbers
+            ("0105561000019", "0105561000020"),
+            ("1804974", "1804947"),
+            ("1804974", "1804974"),
+            ("1804974", "2804975"),
+            ("1804974", "18049"),
+            ("0105561000001", "0105643068227"),
+        ] {
+            assert!(!one_slip(a, b) && !one_slip(b, a), "{a} {b}");
+        }
     }
 
     #[test]
