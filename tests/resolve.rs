@@ -121,3 +121,33 @@ fn rerun_keeps_ids_and_overrides_win() {
         "overrides survive re-runs"
     );
 }
+
+#[test]
+fn a_registry_with_mistyped_numbers_does_not_hold_its_duplicates_apart() {
+    // each firm listed twice, its number mistyped once (a digit wrong or two swapped, never in
+    // the last two places, where consecutive numbers differ)
+    let env = Env::new();
+    let parties = env.path("parties.csv");
+    std::fs::write(
+        &parties,
+        "id,kind,name,address,city,country,registration_id\n\
+         P1,company,Apex Trading Pte Ltd,10 Anson Road,Singapore,SG,201912345K\n\
+         P2,company,APEX TRADING PTE. LTD.,10 Anson Rd,Singapore,SG,201921345K\n\
+         P3,company,Kinlink Logistics Sdn Bhd,22 Jalan Ampang,Kuala Lumpur,MY,1234567-X\n\
+         P4,company,KINLINK LOGISTICS SDN. BHD.,22 Jln Ampang,Kuala Lumpur,MY,1234867-X\n\
+         P5,company,Zenith Marine Company Limited,88 Sathorn Road,Bangkok,TH,0105561000123\n\
+         P6,company,Zenith Marine Co. Ltd.,88 Sathorn Rd,Bangkok,TH,0105516000123\n\
+         P7,company,Quantlane Electronics FZE,Plot 5 Jebel Ali Free Zone,Dubai,AE,FZE4471902\n\
+         P8,company,QUANTLANE ELECTRONICS F.Z.E.,Plot 5 JAFZ,Dubai,AE,FZE4417902\n",
+    )
+    .unwrap();
+    env.ok(&["ingest", parties.to_str().unwrap()]);
+    let out = env.ok(&["resolve"]);
+    assert!(out.contains("noisy ids"), "{out}");
+    for (a, b) in [("P1", "P2"), ("P3", "P4"), ("P5", "P6"), ("P7", "P8")] {
+        assert_eq!(entity_of(&env, a), entity_of(&env, b), "{a} {b}\n{out}");
+    }
+    assert_ne!(entity_of(&env, "P1"), entity_of(&env, "P3"));
+    let why = env.ok(&["explain-match", "P1", "P2"]);
+    assert!(!why.contains("registered apart"), "{why}");
+}

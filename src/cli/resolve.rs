@@ -110,6 +110,20 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         s.clustering.attached_mentions,
         crate::resolve::cluster::SOLE_CANDIDATE_MIN
     )?;
+    for n in &s.clustering.noisy_id_sources {
+        let path: String = conn
+            .query_row("SELECT path FROM sources WHERE id = ?1", [n.source], |r| {
+                r.get(0)
+            })
+            .unwrap_or_else(|_| format!("source {}", n.source));
+        writeln!(
+            out,
+            "noisy ids          {:>12}  of {}'s strongly matching entry pairs with different \
+             registration ids are a typing slip or two apart ({} further apart): its numbers do \
+             not hold entries apart",
+            n.near, path, n.far
+        )?;
+    }
     writeln!(out, "overrides          {:>12}", s.overrides)?;
     writeln!(out, "merges             {:>12}", s.merges)?;
     writeln!(out, "entities           {:>12}", s.entities)?;

@@ -27,6 +27,8 @@
 //!    class, so a differing id weighs almost nothing against an agreeing suite. Components
 //!    holding such a pair are guarded like those with a `different` override; after linkage,
 //!    each other record there goes with the entry it is most alike (see `to_nearest_entry`).
+//!    The rule trusts a source's numbers; a source whose numbers carry typing errors is not a
+//!    registry in this sense, and its entries are left to the model (see [`noisy_id_sources`]).
 //!
 //! 5. **Sole candidate.** After clustering, an entity made only of shipment mentions of an
 //!    organisation joins the one listed entity (holding a registry, screening-list or dataset
@@ -144,6 +146,85 @@ impl Registered {
     }
 }
 
+/// Probability from which a pair of one source's entries counts as strongly matching in
+/// [`noisy_id_sources`]: well above the acceptance threshold, so pairs the model is sure of on
+/// everything but the number.
+pub const NOISY_ID_MIN_P: f64 = 0.9;
+/// Least number of near-miss pairs that marks a source noisy: one or two can be chance.
+pub const NOISY_ID_MIN_PAIRS: u64 = 3;
+/// Least share of near misses among the strongly matching pairs with different ids that marks a
+/// source noisy. In a registry with reliable numbers these pairs are sibling firms, numbered
+/// independently: two random numbers of seven or more characters are within two edits about
+/// once in a thousand pairs. One in ten is far above chance.
+pub const NOISY_ID_MIN_SHARE: f64 = 0.1;
+
+/// How a source's registration ids behave among its strongly matching entry pairs (probability
+/// at least [`NOISY_ID_MIN_P`]) that share no id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdNoise {
+    pub source: i64,
+    /// Pairs whose ids are within two edits (a typing error or two) — apart from numbers that
+    /// differ only in their last two characters (consecutive registrations).
+    pub near: u64,
+    /// Pairs whose ids differ more.
+    pub far: u64,
+}
+
+/// The sources whose registration ids carry typing errors, so that two numbers do not make two
+/// legal entities (see [`Registered::apart`]). A registry's numbers are exact: its strongly
+/// matching pairs that differ in number are sibling firms, with unrelated numbers. In a source
+/// whose numbers are mistyped, the same company's entries differ by a slip or two ("2204911" /
+/// "2204711"). A source is noisy when at least [`NOISY_ID_MIN_PAIRS`] such near misses are found
+/// and they are at least [`NOISY_ID_MIN_SHARE`] of its pairs that differ. Measured on the Febrl
+/// data (an outside generator of people records with corrupted identifiers): 13 near and 15
+/// far in its 1,000-record set, 326 and 248 in a 5,000-record set; on generated registries 0
+/// near among 1 to 25 far.
+///
+/// # Complexity
+/// O(pairs), plus an edit distance per strongly matching pair of entries.
+pub fn noisy_id_sources(
+    pairs: &[(u32, u32)],
+    prob: impl Fn(usize) -> f64 + Sync,
+    registered: &[Option<Registered>],
+) -> Vec<IdNoise> {
+    let mut by_source: BTreeMap<i64, IdNoise> = BTreeMap::new();
+    for (i, &(a, b)) in pairs.iter().enumerate() {
+        let (Some(x), Some(y)) = (&registered[a as usize], &registered[b as usize]) else {
+            continue;
+        };
+        if x.source != y.source
+            || x.ids.iter().any(|v| y.ids.contains(v))
+            || prob(i) < NOISY_ID_MIN_P
+        {
+            continue;
+        }
+        let consecutive = |u: &str, v: &str| {
+            u.len() == v.len() && u.len() > 2 && u[..u.len() - 2] == v[..v.len() - 2]
+        };
+        let near = x.ids.iter().any(|u| {
+            y.ids
+                .iter()
+                .any(|v| !consecutive(u, v) && strsim::osa_distance(u, v) <= 2)
+        });
+        let e = by_source.entry(x.source).or_insert_with(|| IdNoise {
+            source: x.source,
+            ..IdNoise::default()
+        });
+        if near {
+            e.near += 1;
+        } else {
+            e.far += 1;
+        }
+    }
+    by_source
+        .into_values()
+        .filter(|n| {
+            n.near >= NOISY_ID_MIN_PAIRS
+                && n.near as f64 >= NOISY_ID_MIN_SHARE * (n.near + n.far) as f64
+        })
+        .collect()
+}
+
 /// Whether two different registration ids are one typing slip apart: a character dropped or
 /// added (anywhere: a check letter written or not), or two neighbours swapped or one character
 /// wrong — but not in the last two characters. There consecutive numbers differ ("…0007" /
@@ -191,6 +272,8 @@ pub struct ClusterStats {
     pub registered_apart: u64,
     /// Entities of shipment mentions joined to their sole candidate (see [`attach_mentions`]).
     pub attached_mentions: u64,
+    /// Sources whose registration ids were read as noisy (see [`noisy_id_sources`]).
+    pub noisy_id_sources: Vec<IdNoise>,
 }
 
 /// The probability a shipment-mention entity's best pair with its sole candidate needs (see
@@ -977,6 +1060,59 @@ mod tests {
             country: Some("TH".into()),
             ids: ids.iter().map(|i| format!("{i:08}")).collect(),
         })
+    }
+
+    #[test]
+    fn a_source_whose_numbers_are_mistyped_is_noisy() {
+        let reg = |source: i64, id: &str| {
+            Some(Registered {
+                source,
+                country: None,
+                ids: vec![id.into()],
+            })
+        };
+        // source 1: the same people entered twice, numbers mistyped ("4892623" / "4897623");
+        // source 2: sibling firms, numbered one after the other or independently
+        let registered = vec![
+            reg(1, "4892623"),
+            reg(1, "4897623"),
+            reg(1, "2204911"),
+            reg(1, "2204711"),
+            reg(1, "7186634"),
+            reg(1, "7816634"),
+            reg(1, "8164610"),
+            reg(1, "8587561"),
+            reg(2, "0105561000007"),
+            reg(2, "0105561000008"),
+            reg(2, "0105561000019"),
+            reg(2, "0105643068227"),
+            reg(2, "0105004281793"),
+            reg(2, "0105010912044"),
+            None,
+        ];
+        let pairs = [
+            (0, 1),
+            (2, 3),
+            (4, 5),
+            (6, 7),
+            (8, 9),
+            (10, 11),
+            (12, 13),
+            (0, 14),
+        ];
+        let noisy = noisy_id_sources(&pairs, |_| 0.99, &registered);
+        assert_eq!(
+            noisy,
+            vec![IdNoise {
+                source: 1,
+                near: 3,
+                far: 1
+            }]
+        );
+        // the model unsure of them, the pairs say nothing of the numbers
+        assert!(noisy_id_sources(&pairs, |_| 0.8, &registered).is_empty());
+        // two near misses can be chance
+        assert!(noisy_id_sources(&pairs[1..], |_| 0.99, &registered).is_empty());
     }
 
     #[test]

@@ -362,6 +362,29 @@ pub fn latest_model(conn: &Connection) -> Result<Option<(Models, ResolveConfig)>
     )))
 }
 
+/// The sources whose registration ids the latest run read as noisy (see
+/// [`cluster::noisy_id_sources`]); empty before the first run.
+fn latest_noisy_sources(conn: &Connection) -> Result<Vec<i64>> {
+    let summary: Option<String> = conn
+        .query_row(
+            "SELECT summary FROM resolve_runs ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(summary) = summary else {
+        return Ok(Vec::new());
+    };
+    let s: serde_json::Value = serde_json::from_str(&summary).map_err(|e| Error::Config {
+        key: "resolve_runs".into(),
+        reason: e.to_string(),
+    })?;
+    Ok(s["clustering"]["noisy_id_sources"]
+        .as_array()
+        .map(|v| v.iter().filter_map(|n| n["source"].as_i64()).collect())
+        .unwrap_or_default())
+}
+
 /// Resolves every record into entities and writes the result (see the module docs).
 ///
 /// ```
@@ -492,6 +515,14 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
     }
     s.overrides = (overrides.same.len() + overrides.different.len()) as u64;
     overrides.registered = registered(&raws);
+    let noisy = cluster::noisy_id_sources(&pairs, prob, &overrides.registered);
+    for r in &mut overrides.registered {
+        if r.as_ref()
+            .is_some_and(|x| noisy.iter().any(|n| n.source == x.source))
+        {
+            *r = None;
+        }
+    }
     let score = |a: u32, b: u32| {
         let p = compare::compare(
             &corpus,
@@ -522,6 +553,7 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
     };
     s.clustering = cluster::ClusterStats {
         attached_mentions: attached.len() as u64,
+        noisy_id_sources: noisy,
         ..cstats
     };
     s.seconds.cluster = t.elapsed().as_secs_f64();
@@ -992,6 +1024,7 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
     } else if probability >= cfg.possible_threshold
         && let [Some(x), Some(y)] = [pa, pb].map(|i| registered_one(&raws[i]))
         && x.apart(&y)
+        && !latest_noisy_sources(conn)?.contains(&x.source)
     {
         "possible match only (registered apart: two entries of one registry with no \
          registration id in common are two legal entities)"
