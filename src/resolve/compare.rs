@@ -86,8 +86,12 @@ fn pack(levels: &[u8; NF]) -> Pattern {
 
 /// Minimum Jaro–Winkler for two different words to count as spellings of one word, and only for
 /// words of at least [`FUZZY_MIN_LEN`] letters. At 0.9 a one-letter slip in a word of six or
-/// more letters passes ("tecnology"/"technology" 0.97, "smyth"/"smith" 0.89 fails, by design for
-/// short words), while words that only share a prefix mostly fail.
+/// more letters passes ("tecnology"/"technology" 0.97), while words that only share a prefix
+/// mostly fail. Jaro–Winkler cannot reach 0.9 for a wrong letter in a word of four ("lara" /
+/// "lard" 0.88) or early in a word of five ("smyth" / "smith" 0.89), so two words one typing
+/// slip apart (one letter wrong, dropped, added, or two swapped: optimal string alignment
+/// distance 1) count too, with their Jaro–Winkler similarity as credit. Measured: pairwise F1
+/// 0.9513 → 0.9534 on 540k generated records, 0.9818 → 0.9831 on Febrl's 5,000 people.
 pub const FUZZY_WORD: f64 = 0.9;
 /// Shorter words must match exactly: in three-letter words one letter is a third of the word.
 pub const FUZZY_MIN_LEN: usize = 4;
@@ -133,7 +137,7 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
         return romanized;
     }
     let jw = strsim::jaro_winkler(sa, sb);
-    if jw >= FUZZY_WORD {
+    if jw >= FUZZY_WORD || strsim::osa_distance(sa, sb) == 1 {
         (jw as f32).max(romanized)
     } else {
         romanized
@@ -170,7 +174,10 @@ pub fn abbreviates(short: &[u8], long: &[u8]) -> bool {
 /// A cheap necessary condition for Jaro–Winkler ≥ [`FUZZY_WORD`] (0.9): Jaro's matching
 /// characters m are at most the common letters c (multiset intersection), so
 /// Jaro ≤ (c/|a| + c/|b| + 1)/3, and Winkler's prefix bonus adds at most 0.4 (1 − Jaro); so
-/// JW ≥ 0.9 needs Jaro ≥ 5/6, hence c/|a| + c/|b| ≥ 1.5. Skips most word pairs without
+/// JW ≥ 0.9 needs Jaro ≥ 5/6, hence c/|a| + c/|b| ≥ 1.5. Two ASCII words of at least four
+/// letters one slip apart have c ≥ n − 1 of n letters, so they pass too (names are folded to
+/// ASCII wherever a transliteration is known; the bytes of other scripts' letters are counted
+/// apart, and a slip there can fail). Skips most word pairs without
 /// running Jaro–Winkler.
 fn may_reach_fuzzy(a: &[u8], b: &[u8]) -> bool {
     let mut counts = [0u32; 128];
@@ -1056,11 +1063,20 @@ mod tests {
             "01234",
             "čapek",
             "capek",
+            "lara",
+            "lard",
+            "lra",
+            "smyth",
+            "smiht",
         ];
         for a in words {
             for b in words {
                 let (x, y) = (Shape::of(a), Shape::of(b));
-                if strsim::jaro_winkler(a, b) >= FUZZY_WORD {
+                let slip = a.is_ascii()
+                    && b.is_ascii()
+                    && a.len().min(b.len()) >= FUZZY_MIN_LEN
+                    && strsim::osa_distance(a, b) == 1;
+                if strsim::jaro_winkler(a, b) >= FUZZY_WORD || slip {
                     assert!(may_reach_fuzzy(a.as_bytes(), b.as_bytes()), "{a} {b}");
                 }
                 if may_reach_fuzzy(a.as_bytes(), b.as_bytes()) {
@@ -1101,7 +1117,7 @@ mod tests {
                     0.0
                 };
                 let jw = strsim::jaro_winkler(sa, sb) as f32;
-                if f64::from(jw) >= FUZZY_WORD {
+                if f64::from(jw) >= FUZZY_WORD || strsim::osa_distance(sa, sb) == 1 {
                     jw.max(romanized)
                 } else {
                     romanized
