@@ -2,7 +2,9 @@
 //!
 //! Input: the text of one field as a source wrote it, in any script. Output: folded tokens (NFKC,
 //! case-folded, transliterated to ASCII with `any_ascii`, punctuation to spaces), a recognised
-//! legal form (kept as its own field, never silently dropped), address tokens with street and
+//! legal form (kept as its own field, never silently dropped), the several names one name field
+//! can give (a trade name after "d/b/a", a former name, an alias; a status such as "in
+//! liquidation" and a "c/o" party left out: [`name_designations`]), address tokens with street and
 //! unit words abbreviated one way, phone numbers as their significant digits, e-mail addresses
 //! and web domains. Every function here is pure and idempotent on its own output: normalising a
 //! normalised value gives it back unchanged (tested below).
@@ -619,6 +621,137 @@ fn business_words() -> &'static std::collections::HashMap<&'static str, &'static
     MAP.get_or_init(|| BUSINESS_WORDS.iter().copied().collect())
 }
 
+/// Phrases after which a name field gives another name of the same party: a trade name, a
+/// former name, an alias. Longer spellings first where one begins another.
+const ALIAS_MARKERS: &[&str] = &[
+    "also known as",
+    "a.k.a.",
+    "a.k.a",
+    "aka",
+    "doing business as",
+    "d/b/a",
+    "d.b.a.",
+    "dba",
+    "trading as",
+    "t/a",
+    "formerly known as",
+    "f/k/a",
+    "f.k.a.",
+    "fka",
+    "formerly",
+    "previously known as",
+    "previously",
+    "now known as",
+    "n/k/a",
+    "née",
+    "nee",
+];
+
+/// Abbreviations after which a name field names someone else: "care of" a forwarder or an
+/// agent, to the attention of a person. What follows is not a name of the party. (Spelt out,
+/// "care of" and "attention" are also ordinary words of names: "Skin Care of Asia".)
+const OTHER_PARTY_MARKERS: &[&str] = &["c/o", "attn"];
+
+/// A company's status written into its name: not a word of the name.
+const STATUS_PHRASES: &[&str] = &[
+    "in voluntary liquidation",
+    "in liquidation",
+    "in administration",
+    "under administration",
+    "in receivership",
+    "in bankruptcy",
+    "struck off",
+    "deregistered",
+    "dissolved",
+];
+
+/// Where `marker` (ASCII, any case) occurs in `s` as whole words, from byte `from` on.
+fn find_phrase(s: &str, marker: &str, from: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let m = marker.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80;
+    (from..b.len().saturating_sub(m.len() - 1)).find(|&i| {
+        b[i..i + m.len()].eq_ignore_ascii_case(m)
+            && (i == 0 || !word(b[i - 1]))
+            && b.get(i + m.len())
+                .is_none_or(|&c| !word(c) || !word(m[m.len() - 1]))
+    })
+}
+
+/// Trims what separates a name from a marker: spaces and the punctuation around a qualifier.
+fn trim_joins(s: &str) -> &str {
+    s.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '(' | ')' | '/')
+    })
+}
+
+/// The names written in one name field, primary first: the field cut at a trade, former or
+/// alias name ("Northwind Traders, Inc. d/b/a Northwind Direct", "Globex Corp (formerly Globex
+/// Industries)", "X a.k.a. Y"), without what names another party ("… c/o Art Vandelay") or the
+/// company's status ("ACME WIDGETS LTD (IN LIQUIDATION)"). A field that is nothing but such a
+/// phrase, starts with one or ends with one, is kept as written: a firm may be called "Aka
+/// Trading", a person "Taro Aka".
+///
+/// ```
+/// use trawl::resolve::normalize::name_designations;
+/// assert_eq!(name_designations("Globex Corp (formerly Globex Industries)"),
+///            ["Globex Corp", "Globex Industries"]);
+/// assert_eq!(name_designations("ACME WIDGETS LTD (IN LIQUIDATION)"), ["ACME WIDGETS LTD"]);
+/// assert_eq!(name_designations("Vandelay Industries, L.L.C. c/o Art Vandelay"),
+///            ["Vandelay Industries, L.L.C."]);
+/// assert_eq!(name_designations("Aka Trading Co"), ["Aka Trading Co"]);
+/// assert_eq!(name_designations("Taro Aka"), ["Taro Aka"]);
+/// ```
+pub fn name_designations(raw: &str) -> Vec<String> {
+    let mut name = raw.to_string();
+    for phrase in STATUS_PHRASES {
+        while let Some(i) = find_phrase(&name, phrase, 0) {
+            let (head, tail) = (
+                trim_joins(&name[..i]),
+                trim_joins(&name[i + phrase.len()..]),
+            );
+            if head.is_empty() {
+                break;
+            }
+            name = if tail.is_empty() {
+                head.to_string()
+            } else {
+                format!("{head} {tail}")
+            };
+        }
+    }
+    let cut = |name: &str| {
+        ALIAS_MARKERS
+            .iter()
+            .map(|m| (m, true))
+            .chain(OTHER_PARTY_MARKERS.iter().map(|m| (m, false)))
+            .filter_map(|(m, alias)| {
+                find_phrase(name, m, 1).map(|i| (i, std::cmp::Reverse(m.len()), alias))
+            })
+            .filter(|&(i, std::cmp::Reverse(len), _)| {
+                !trim_joins(&name[..i]).is_empty() && !trim_joins(&name[i + len..]).is_empty()
+            })
+            .min()
+    };
+    let mut out = Vec::new();
+    let mut rest = name.as_str();
+    while let Some((i, std::cmp::Reverse(len), alias)) = cut(rest) {
+        out.push(trim_joins(&rest[..i]).to_string());
+        rest = trim_joins(&rest[i + len..]);
+        if !alias {
+            rest = "";
+            break;
+        }
+    }
+    if !trim_joins(rest).is_empty() {
+        out.push(trim_joins(rest).to_string());
+    }
+    if out.is_empty() {
+        out.push(raw.to_string());
+    }
+    out
+}
+
 /// Splits a name into distinctive words and legal form. Legal forms are recognised at the end
 /// (repeatedly, the longest spelling first: "Apex Co., Ltd." → "co ltd") and at the start for
 /// the forms written first (PT, OOO, 株式会社 …); CJK forms are recognised in the original script.
@@ -980,6 +1113,48 @@ pub fn registration_id(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_field_gives_its_trade_former_and_alias_names() {
+        let d = |s: &str| name_designations(s);
+        assert_eq!(
+            d("Northwind Traders, Inc. d/b/a Northwind Direct"),
+            ["Northwind Traders, Inc.", "Northwind Direct"]
+        );
+        assert_eq!(
+            d("ALPHA LTD A.K.A. BETA LTD aka Gamma Limited"),
+            ["ALPHA LTD", "BETA LTD", "Gamma Limited"]
+        );
+        assert_eq!(d("Jane Smith (née Doe)"), ["Jane Smith", "Doe"]);
+        assert_eq!(
+            d("Kinlink Logistics Sdn Bhd (In Liquidation) t/a KL Express"),
+            ["Kinlink Logistics Sdn Bhd", "KL Express"]
+        );
+        assert_eq!(
+            d("SUNRISE TRADING LTD C/O ABC FORWARDING"),
+            ["SUNRISE TRADING LTD"]
+        );
+        assert_eq!(
+            d("深圳市华芯科技有限公司 (formerly 深圳华芯)"),
+            ["深圳市华芯科技有限公司", "深圳华芯"]
+        );
+        // marker words inside names, or a name that is only a marker phrase, stay as written
+        for name in [
+            "Skin Care of Asia Ltd",
+            "DBA Systems Inc",
+            "Osaka Trading Co",
+            "Formerly Brewing Company",
+            "Dissolved Air Systems Ltd",
+            "Pay Attention Media",
+            "Taro Aka",
+        ] {
+            assert_eq!(d(name), [name], "{name}");
+        }
+        // idempotent on each name it gives
+        for name in d("Globex Corp (formerly Globex Industries) c/o Hank Scorpio") {
+            assert_eq!(d(&name), [name.as_str()]);
+        }
+    }
 
     #[test]
     fn fold_is_idempotent() {

@@ -281,9 +281,17 @@ fn class_of(kind: &str) -> Option<Class> {
     }
 }
 
-fn name_spellings(r: &RawRecord) -> Vec<&str> {
-    let mut v = vec![r.name.as_str()];
-    v.extend(multi(&r.aliases));
+/// The record's names, primary first: each name field cut into the names it gives (see
+/// [`normalize::name_designations`]).
+fn name_spellings(r: &RawRecord) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for field in std::iter::once(r.name.as_str()).chain(multi(&r.aliases)) {
+        for name in normalize::name_designations(field) {
+            if !v.contains(&name) {
+                v.push(name);
+            }
+        }
+    }
     v.truncate(MAX_NAMES);
     v
 }
@@ -309,11 +317,12 @@ fn draft(r: &RawRecord) -> Draft {
     } else {
         spellings.iter().map(|s| normalize::split_name(s)).collect()
     };
-    let has_title = normalize::tokens(&normalize::fold(&r.name))
+    let primary = spellings.first().map_or(r.name.as_str(), String::as_str);
+    let has_title = normalize::tokens(&normalize::fold(primary))
         .first()
         .is_some_and(|w| normalize::TITLES.contains(&w.as_str()));
     let person_words =
-        (class == Some(Class::Person)).then(|| normalize::split_name(&r.name).tokens);
+        (class == Some(Class::Person)).then(|| normalize::split_name(primary).tokens);
     let org_mark = bracketed_code(&r.name);
     let (address, address_line) = r
         .address
