@@ -303,6 +303,11 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
             "ad",
             "jsc co",
             "aktsionernoe obshchestvo",
+            "cong ty co phan",
+            "cty co phan",
+            "cong ty cp",
+            "cty cp",
+            "ctcp",
         ],
     ),
     (
@@ -377,12 +382,35 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
         &["ltd sti", "limited sirketi", "ltd sirketi"],
     ),
     ("pjs", JSC, &["pjs", "pjsc"]),
+    // Vietnam, written before the name: Công ty TNHH (trách nhiệm hữu hạn, limited liability:
+    // the "Co., Ltd." of English documents); Công ty Cổ phần (joint-stock) is under "jsc"
+    (
+        "tnhh",
+        LTD | LLC,
+        &[
+            "tnhh",
+            "cong ty tnhh",
+            "cty tnhh",
+            "cong ty trach nhiem huu han",
+        ],
+    ),
     ("wll", LLC, &["wll", "with limited liability"]),
     ("coop", OTHER, &["coop", "cooperative", "co op"]),
 ];
 
-/// Legal forms written before the name (PT Maju Jaya, OOO Romashka, 株式会社トヨタ).
+/// Legal forms written before the name (PT Maju Jaya, OOO Romashka, 株式会社トヨタ, Công ty TNHH
+/// Sao Mai, and the English "Co., Ltd. Sao Mai" some Vietnamese documents write).
 const PREFIX_FORMS: &[&str] = &[
+    "cong ty tnhh",
+    "cty tnhh",
+    "cong ty trach nhiem huu han",
+    "tnhh",
+    "cong ty co phan",
+    "cty co phan",
+    "cong ty cp",
+    "cty cp",
+    "ctcp",
+    "co ltd",
     "pt",
     "cv",
     "ooo",
@@ -418,6 +446,7 @@ const CJK_FORMS: &[(&str, &str)] = &[
     ("(주)", "jusik hoesa"),
     ("유한회사", "yuhan hoesa"),
     ("公司", "gongsi"),
+    ("จำกัด", "co ltd"),
 ];
 
 impl LegalForm {
@@ -787,6 +816,13 @@ pub fn split_name(raw: &str) -> NameParts {
             }
         }
     }
+    // Thai: บริษัท … จำกัด ("company … limited") is one form written around the name
+    if let Some(rest) = text.trim().strip_prefix("บริษัท") {
+        if !rest.trim().is_empty() {
+            cjk_form = cjk_form.or(Some("co ltd"));
+            text = rest.to_string();
+        }
+    }
     let mut toks = tokens(&fold(&super::cjk::segment(&text)));
     let mut forms: Vec<&'static str> = cjk_form.into_iter().collect();
     // suffixes, longest spelling first (up to 6 words)
@@ -801,8 +837,8 @@ pub fn split_name(raw: &str) -> NameParts {
         }
         break;
     }
-    // prefixes
-    for len in (1..=2.min(toks.len().saturating_sub(1))).rev() {
+    // prefixes (up to 6 words: "cong ty trach nhiem huu han")
+    for len in (1..=6.min(toks.len().saturating_sub(1))).rev() {
         let cand = toks[..len].join(" ");
         if PREFIX_FORMS.contains(&cand.as_str()) {
             if let Some(c) = canonical_of(&cand) {
@@ -1245,6 +1281,11 @@ mod tests {
             ("Acme ApS", "aps"),
             ("Golden Bay Trading Ltd. (HK)", "ltd"),
             ("Titan (Thailand) Company Limited", "co ltd"),
+            ("CÔNG TY TNHH SAO MAI", "tnhh"),
+            ("Cty TNHH Sao Mai", "tnhh"),
+            ("Công ty Cổ phần Hoa Sen", "jsc"),
+            ("Co.,Ltd Sunrise Electronics", "co ltd"),
+            ("บริษัท สยามเทค จำกัด", "co ltd"),
         ];
         for (name, form) in cases {
             let p = split_name(name);
