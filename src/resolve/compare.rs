@@ -477,12 +477,20 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
         (Some(x), Some(y)) if l[2] != 0 => x.agreement(y),
         _ => MISSING,
     };
+    // A city transliterated from another script agrees when it reads the same ("深圳" /
+    // "Shenzhen"); when it does not, that says nothing: "Москва" reads "moskva", not "Moscow".
     l[3] = match (a.city, b.city) {
         (Some(x), Some(y)) if x == y => 2,
         (Some(x), Some(y)) => {
             let jw =
                 strsim::jaro_winkler(&c.cities.strings[x as usize], &c.cities.strings[y as usize]);
-            u8::from(jw >= CITY_SIM)
+            if jw >= CITY_SIM {
+                1
+            } else if a.city_non_latin != b.city_non_latin {
+                MISSING
+            } else {
+                0
+            }
         }
         _ => MISSING,
     };
@@ -937,6 +945,30 @@ mod tests {
         // five differently named firms at a registered agent's address
         let kestrel = c.records.len() - 1;
         assert_eq!(address_level(&c, 4, kestrel), "crowded");
+    }
+
+    #[test]
+    fn a_city_in_another_script_agrees_or_says_nothing() {
+        let in_city = |id: i64, city: &str| RawRecord {
+            city: Some(city.into()),
+            ..at(id, "Romashka LLC", "")
+        };
+        let c = prepare(&[
+            in_city(1, "Москва"),
+            in_city(2, "Moscow"),
+            in_city(3, "深圳"),
+            in_city(4, "Shenzhen"),
+            in_city(5, "Saint Petersburg"),
+        ]);
+        let city = |a: usize, b: usize| level(compare(&c, &c.records[a], &c.records[b]), 3);
+        assert_eq!(
+            city(0, 1),
+            MISSING,
+            "\"moskva\" against an exonym says nothing"
+        );
+        assert_eq!(city(2, 3), 2, "\"shenzhen\" reads the same");
+        assert_eq!(city(1, 4), 0, "two Latin names that differ disagree");
+        assert_eq!(city(1, 0), city(0, 1));
     }
 
     #[test]

@@ -89,6 +89,8 @@ pub struct Prepared {
     pub legal: Option<LegalForm>,
     pub country: Option<[u8; 2]>,
     pub city: Option<u32>,
+    /// The city is written in a non-Latin script (see [`normalize::non_latin`]).
+    pub city_non_latin: bool,
     /// The address line's words, then the words of the city and postcode fields that the line
     /// lacks (see [`full_address`]).
     pub address: Vec<u32>,
@@ -599,6 +601,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
             address_line,
             address_crowd: 0,
             address_non_latin: r.address.as_deref().is_some_and(normalize::non_latin),
+            city_non_latin: r.city.as_deref().is_some_and(normalize::non_latin),
             postcode: r
                 .postcode
                 .as_deref()
