@@ -154,8 +154,8 @@ pub const NOISY_ID_MIN_P: f64 = 0.9;
 pub const NOISY_ID_MIN_PAIRS: u64 = 3;
 /// Least share of near misses among the strongly matching pairs with different ids that marks a
 /// source noisy. In a registry with reliable numbers these pairs are sibling firms, numbered
-/// independently: two random numbers of seven or more characters are within two edits about
-/// once in a thousand pairs. One in ten is far above chance.
+/// independently, and two random numbers of seven or more characters are within two edits in
+/// fewer than one pair in a thousand. One in ten is far above chance.
 pub const NOISY_ID_MIN_SHARE: f64 = 0.1;
 
 /// How a source's registration ids behave among its strongly matching entry pairs (probability
@@ -184,7 +184,7 @@ pub struct IdNoise {
 /// O(pairs), plus an edit distance per strongly matching pair of entries.
 pub fn noisy_id_sources(
     pairs: &[(u32, u32)],
-    prob: impl Fn(usize) -> f64 + Sync,
+    prob: impl Fn(usize) -> f64,
     registered: &[Option<Registered>],
 ) -> Vec<IdNoise> {
     let mut by_source: BTreeMap<i64, IdNoise> = BTreeMap::new();

@@ -694,13 +694,15 @@ const STATUS_PHRASES: &[&str] = &[
     "dissolved",
 ];
 
-/// Where `marker` (ASCII, any case) occurs in `s` as whole words, from byte `from` on.
+/// Where `marker` (lower case; ASCII letters of `s` match in any case) occurs in `s` as whole
+/// words, from byte `from` on.
 fn find_phrase(s: &str, marker: &str, from: usize) -> Option<usize> {
-    let b = s.as_bytes();
-    let m = marker.as_bytes();
+    // ASCII lower-casing keeps every byte where it was
+    let lower = s.to_ascii_lowercase();
+    let (b, m) = (s.as_bytes(), marker.as_bytes());
     let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80;
-    (from..b.len().saturating_sub(m.len() - 1)).find(|&i| {
-        b[i..i + m.len()].eq_ignore_ascii_case(m)
+    lower.match_indices(marker).map(|(i, _)| i).find(|&i| {
+        i >= from
             && (i == 0 || !word(b[i - 1]))
             && b.get(i + m.len())
                 .is_none_or(|&c| !word(c) || !word(m[m.len() - 1]))
@@ -732,6 +734,16 @@ fn trim_joins(s: &str) -> &str {
 /// assert_eq!(name_designations("Taro Aka"), ["Taro Aka"]);
 /// ```
 pub fn name_designations(raw: &str) -> Vec<String> {
+    let lower = raw.to_ascii_lowercase();
+    let phrases = || {
+        STATUS_PHRASES
+            .iter()
+            .chain(ALIAS_MARKERS)
+            .chain(OTHER_PARTY_MARKERS)
+    };
+    if !phrases().any(|p| lower.contains(p)) {
+        return vec![raw.to_string()];
+    }
     let mut name = raw.to_string();
     for phrase in STATUS_PHRASES {
         while let Some(i) = find_phrase(&name, phrase, 0) {
@@ -1162,6 +1174,7 @@ mod tests {
             ["ALPHA LTD", "BETA LTD", "Gamma Limited"]
         );
         assert_eq!(d("Jane Smith (née Doe)"), ["Jane Smith", "Doe"]);
+        assert_eq!(d("Ömer Trading AKA Omer Ltd"), ["Ömer Trading", "Omer Ltd"]);
         assert_eq!(
             d("Kinlink Logistics Sdn Bhd (In Liquidation) t/a KL Express"),
             ["Kinlink Logistics Sdn Bhd", "KL Express"]

@@ -159,6 +159,7 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// The shape of `w`.
     pub fn of(w: &str) -> Shape {
         let b = w.as_bytes();
         Shape {
