@@ -151,3 +151,48 @@ fn a_registry_with_mistyped_numbers_does_not_hold_its_duplicates_apart() {
     let why = env.ok(&["explain-match", "P1", "P2"]);
     assert!(!why.contains("registered apart"), "{why}");
 }
+
+#[test]
+fn odd_names_resolve_and_explain_without_failing() {
+    // names no register should hold, but a file can: a run of 20,000 letters, punctuation
+    // only, a marker only, emoji, zero-width spaces, 300 aliases, a form with no name
+    let env = Env::new();
+    let parties = env.path("parties.csv");
+    let aliases: Vec<String> = (0..300).map(|i| format!("Alias {i} Ltd")).collect();
+    let rows = [
+        "A".repeat(20_000),
+        format!("{} Ltd", "A".repeat(19_999)),
+        "!!!".into(),
+        "aka".into(),
+        "(((((".into(),
+        "c/o".into(),
+        "A/B/C/D aka aka aka".into(),
+        "🚀🚀 Rocket Ltd 🚀".into(),
+        "\u{200b}Zero\u{200b} Width Co".into(),
+        "Ltd Ltd Ltd Ltd Ltd Ltd Ltd".into(),
+        "X (in liquidation) (in liquidation) (dissolved)".into(),
+        "Co Ltd".into(),
+        "บริษัท".into(),
+    ];
+    let mut csv = String::from("id,kind,name,aliases,country\n");
+    for (i, name) in rows.iter().enumerate() {
+        let alias = if i == 7 {
+            aliases.join(";")
+        } else {
+            String::new()
+        };
+        csv.push_str(&format!("Q{i},company,\"{name}\",\"{alias}\",SG\n"));
+    }
+    std::fs::write(&parties, csv).unwrap();
+    env.ok(&["ingest", parties.to_str().unwrap()]);
+    env.ok(&["resolve"]);
+    assert_eq!(
+        env.count("entity_records"),
+        rows.len() as i64,
+        "every record has an entity"
+    );
+    for (a, b) in [("Q0", "Q1"), ("Q2", "Q3"), ("Q6", "Q7")] {
+        env.ok(&["explain-match", a, b]);
+    }
+    env.ok(&["entity", &entity_of(&env, "Q0").to_string()]);
+}

@@ -48,6 +48,10 @@ pub const PREFIX_LEN: usize = 6;
 /// three or four letters, which thousands of unrelated words share; from six letters on, the
 /// five-letter remainders are specific.
 pub const TYPO_MIN_LEN: usize = 5;
+/// Longest word that gets typo (deletion) keys. A word's deletions cost the square of its
+/// length to hash; no word of a name is this long, and a run of letters that is (a field of
+/// 50,000 letters without a space) would otherwise take seconds.
+pub const TYPO_MAX_LEN: usize = 40;
 /// Typo-key blocks above this size yield only the pairs of a sorted window, and only when their
 /// records spell between two and [`TYPO_MAX_WORDS`] different words: a one-letter deletion
 /// that many distinct words share is a common letter pattern, not a misspelling of one rare
@@ -166,10 +170,10 @@ pub fn canonical_words(v: &Vocab) -> Vec<u32> {
 }
 
 /// The hashes of a word and of each of its one-letter deletions (symmetric deletion: two words
-/// within one edit share one), for ASCII words of at least [`TYPO_MIN_LEN`] letters; empty for
-/// other words.
+/// within one edit share one), for ASCII words of [`TYPO_MIN_LEN`] to [`TYPO_MAX_LEN`] letters;
+/// empty for other words.
 fn typo_variants(w: &str) -> Vec<u64> {
-    if w.len() < TYPO_MIN_LEN || !w.is_ascii() {
+    if w.len() < TYPO_MIN_LEN || w.len() > TYPO_MAX_LEN || !w.is_ascii() {
         return Vec::new();
     }
     std::iter::once(h64(w))

@@ -95,6 +95,10 @@ fn pack(levels: &[u8; NF]) -> Pattern {
 pub const FUZZY_WORD: f64 = 0.9;
 /// Shorter words must match exactly: in three-letter words one letter is a third of the word.
 pub const FUZZY_MIN_LEN: usize = 4;
+/// Longer words must match exactly too: Jaro–Winkler and the edit distance cost the product of
+/// the two lengths, and no word of a name is this long (a field of thousands of letters without
+/// a space is not a name to spell-check).
+pub const FUZZY_MAX_LEN: usize = 64;
 
 /// Similarity of two words: 1 for the same word, [`ABBREVIATION`] when one abbreviates the
 /// other, else the Jaro–Winkler similarity when at least [`FUZZY_WORD`], or [`ROMANIZED`] for
@@ -129,7 +133,7 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
         Some(&k) if k != 0 && v.romanized.get(b as usize) == Some(&k) => ROMANIZED,
         _ => 0.0,
     };
-    if !may_share_enough(x, y) {
+    if long.len as usize > FUZZY_MAX_LEN || !may_share_enough(x, y) {
         return romanized;
     }
     let (sa, sb) = (&v.strings[a as usize], &v.strings[b as usize]);
@@ -1149,7 +1153,9 @@ mod tests {
                     0.0
                 };
                 let jw = strsim::jaro_winkler(sa, sb) as f32;
-                if f64::from(jw) >= FUZZY_WORD || strsim::osa_distance(sa, sb) == 1 {
+                if sa.len().max(sb.len()) > FUZZY_MAX_LEN {
+                    romanized
+                } else if f64::from(jw) >= FUZZY_WORD || strsim::osa_distance(sa, sb) == 1 {
                     jw.max(romanized)
                 } else {
                     romanized
