@@ -101,8 +101,8 @@ pub const FUZZY_MIN_LEN: usize = 4;
 pub const FUZZY_MAX_LEN: usize = 64;
 
 /// Similarity of two words: 1 for the same word, [`ABBREVIATION`] when one abbreviates the
-/// other, else the Jaro–Winkler similarity when at least [`FUZZY_WORD`], or [`ROMANIZED`] for
-/// two romanizations of one syllable string; 0 otherwise. Symmetric. Reads the words' letters
+/// other, else the Jaro–Winkler similarity when at least [`FUZZY_WORD`] or when the words are one
+/// slip apart, or [`ROMANIZED`] for two romanizations of one syllable string; 0 otherwise. Symmetric. Reads the words' letters
 /// only when their [`Shape`]s leave a match possible.
 fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     if a == b {
