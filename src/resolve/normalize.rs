@@ -651,7 +651,9 @@ fn business_words() -> &'static std::collections::HashMap<&'static str, &'static
 }
 
 /// Phrases after which a name field gives another name of the same party: a trade name, a
-/// former name, an alias. Longer spellings first where one begins another.
+/// former name, an alias. Where several match at one place, the longest is taken ("formerly
+/// known as" over "formerly"). "Trading as" does not cut "Fjord Trading AS" (a Norwegian form):
+/// nothing follows it.
 const ALIAS_MARKERS: &[&str] = &[
     "also known as",
     "a.k.a.",
@@ -1196,6 +1198,7 @@ mod tests {
             "Dissolved Air Systems Ltd",
             "Pay Attention Media",
             "Taro Aka",
+            "Fjord Trading AS",
         ] {
             assert_eq!(d(name), [name], "{name}");
         }
