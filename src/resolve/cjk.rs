@@ -169,6 +169,44 @@ const BUSINESS: &[(&str, &str)] = &[
     ("商貿", "trading"),
     ("商事", "trading"),
     ("物産", "trading"),
+    ("通商", "trading"),
+    ("自動車", "motor"),
+    ("汽车", "motor"),
+    ("汽車", "motor"),
+    ("電機", "electric"),
+    ("电机", "electric"),
+    ("電気", "electric"),
+    ("電氣", "electric"),
+    ("电气", "electric"),
+    ("重工業", "heavy industrial"),
+    ("重工业", "heavy industrial"),
+    ("化学", "chemical"),
+    ("化學", "chemical"),
+    ("化工", "chemical"),
+    ("建設", "construction"),
+    ("建设", "construction"),
+    ("銀行", "bank"),
+    ("银行", "bank"),
+    ("保険", "insurance"),
+    ("保险", "insurance"),
+    ("保險", "insurance"),
+    ("証券", "securities"),
+    ("证券", "securities"),
+    ("證券", "securities"),
+    ("海運", "shipping"),
+    ("海运", "shipping"),
+    ("製薬", "pharmaceutical"),
+    ("制药", "pharmaceutical"),
+    ("製藥", "pharmaceutical"),
+    ("医药", "pharmaceutical"),
+    ("醫藥", "pharmaceutical"),
+    ("食品", "food"),
+    ("纺织", "textile"),
+    ("紡織", "textile"),
+    ("钢铁", "steel"),
+    ("鋼鐵", "steel"),
+    ("鉄鋼", "steel"),
+    ("石油", "petroleum"),
     ("国际", "international"),
     ("國際", "international"),
     ("物流", "logistics"),
@@ -420,6 +458,10 @@ mod tests {
             "{:?}",
             zh.tokens
         );
+        // a Japanese name: katakana trade name, kanji line of business
+        let ja = split_name("トヨタ自動車株式会社");
+        let en = split_name("Toyota Motor Corporation");
+        assert_eq!(ja.tokens, en.tokens);
     }
 
     #[test]
