@@ -597,6 +597,27 @@ const BUSINESS_WORDS: &[(&str, &str)] = &[
     ("mktg", "marketing"),
     ("prop", "property"),
     ("props", "property"),
+    // Contractions common in customs and registry extracts ("MERIDIAN TRDG PTE LTD", "SILVERLINE
+    // SHPG", "SUMSPHERE NTWKS LLC", "MING XIN INDL"): letters dropped from inside the word, so
+    // the truncation rule of comparison does not see them and their rarity outweighs the name.
+    ("trdg", "trading"),
+    ("shpg", "shipping"),
+    ("ntwk", "network"),
+    ("netw", "network"),
+    ("cptr", "computer"),
+    ("syst", "system"),
+    ("semicon", "semiconductor"),
+    ("dgtl", "digital"),
+    ("indl", "industry"),
+    ("entp", "enterprise"),
+    ("entpr", "enterprise"),
+    ("serv", "service"),
+    ("mfr", "manufacturing"),
+    ("info", "information"),
+    ("chem", "chemical"),
+    ("pharm", "pharmaceutical"),
+    ("pharma", "pharmaceutical"),
+    ("mach", "machinery"),
 ];
 
 /// Business acronyms that stand for several words of a name, expanded so that "Novaia SCM" meets
@@ -1380,6 +1401,16 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(b, c);
         assert_ne!(split_name("Apex Tech Trading Pte Ltd").tokens, b.tokens);
+        // contractions of customs extracts
+        for (short, full) in [
+            ("MERIDIAN TRDG PTE LTD", "Meridian Trading Pte. Ltd."),
+            ("Silverline Shpg", "Silverline Shipping"),
+            ("SUMSPHERE NTWKS LLC", "Sumsphere Networks LLC"),
+            ("Ming Xin Indl", "Ming Xin Industrial"),
+            ("Red Star Dgtl Components", "Red Star Digital Components"),
+        ] {
+            assert_eq!(split_name(short).tokens, split_name(full).tokens, "{short}");
+        }
     }
 
     #[test]
