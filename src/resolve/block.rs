@@ -130,9 +130,11 @@ pub const TYPO_MAX_WORDS: usize = 25;
 /// (words sharing a one-letter deletion, or equal to one: symmetric deletion), or itself when
 /// none is more frequent. "kinllink" and "kinlnik" block as "kinlink", so a typo in the rarest
 /// word of a name no longer puts the record in other blocks than its correct spellings, however
-/// large those blocks are. Only for ASCII words of at least [`TYPO_MIN_LEN`] letters; not
-/// transitive (each word maps to its own most frequent neighbour). Used by blocking only;
-/// comparison sees the words as written.
+/// large those blocks are. Only for ASCII words of at least [`TYPO_MIN_LEN`] letters. Chains
+/// are followed to their end: when "jaldane" (a typo) is nearest to "jadlane", and "jadlane" to
+/// the more frequent "jadline", all three block as "jadline"; stopping after one step left the
+/// typo blocked apart from the word it misspells. Each step goes to a more frequent word, so a
+/// chain ends. Used by blocking only; comparison sees the words as written.
 ///
 /// # Complexity
 /// O(L log L) for the L letters of the vocabulary (one entry per deletion, sorted).
@@ -165,6 +167,14 @@ pub fn canonical_words(v: &Vocab) -> Vec<u32> {
                 canon[e.1 as usize] = best;
             }
         }
+    }
+    // follow each chain to its end (every step raises the rank, so chains are finite)
+    for w in 0..canon.len() {
+        let mut t = canon[w];
+        while canon[t as usize] != t {
+            t = canon[t as usize];
+        }
+        canon[w] = t;
     }
     canon
 }
@@ -297,9 +307,10 @@ pub enum Order {
 }
 
 /// A sort key of the sorted neighbourhood: the primary name's words in `order`, then the
-/// country, so that namesakes in different countries do not interleave with each other's
-/// records and push them out of the window.
-fn sort_key(c: &Corpus, r: &Prepared, order: Order) -> (String, [u8; 2]) {
+/// country, then the legal form, so that namesakes in different countries, or of different
+/// forms in one country ("Silverline Electronics Co., Ltd." and "Silverline Electronics JSC"),
+/// do not interleave with each other's records and push them out of the window.
+fn sort_key(c: &Corpus, r: &Prepared, order: Order) -> SortKey {
     let name = r.names.first().map_or_else(String::new, |n| {
         let mut words: Vec<u32> = n.tokens.clone();
         if order == Order::RarestFirst {
@@ -315,29 +326,54 @@ fn sort_key(c: &Corpus, r: &Prepared, order: Order) -> (String, [u8; 2]) {
             .collect::<Vec<_>>()
             .join(sep)
     });
-    (name, r.country.unwrap_or([0, 0]))
+    (
+        name,
+        r.country.unwrap_or([0, 0]),
+        r.legal.map_or("", |l| l.0),
+    )
 }
+
+/// See [`sort_key`].
+type SortKey = (String, [u8; 2], &'static str);
 
 /// Pairs each record with the next [`WINDOW`] records of its class in each [`Order`] over the
 /// whole corpus (multi-pass sorted neighbourhood). Key blocks miss pairs whose shared words
 /// are all common (their blocks are windowed among thousands of other names, or dropped);
 /// these passes bound that loss at a cost of `3 · WINDOW` pairs per record.
-pub fn sorted_passes(c: &Corpus) -> Vec<(u32, u32)> {
+pub fn sorted_passes(c: &Corpus) -> Passes {
     let mut out = Vec::new();
+    let mut name_rank = vec![0u32; c.records.len()];
     for order in [Order::Name, Order::RarestFirst, Order::Compact] {
-        let mut keyed: Vec<(super::prepare::Class, (String, [u8; 2]), u32)> = c
+        let mut keyed: Vec<(super::prepare::Class, SortKey, u32)> = c
             .records
             .par_iter()
             .enumerate()
             .map(|(i, r)| (r.class, sort_key(c, r, order), i as u32))
             .collect();
         keyed.par_sort_unstable();
+        if order == Order::Name {
+            for (i, k) in keyed.iter().enumerate() {
+                name_rank[k.2 as usize] = i as u32;
+            }
+        }
         for class in keyed.chunk_by(|a, b| a.0 == b.0) {
             let ids: Vec<u32> = class.iter().map(|k| k.2).collect();
             push_window(&ids, &mut out);
         }
     }
-    out
+    Passes {
+        pairs: out,
+        name_rank,
+    }
+}
+
+/// What the sorted passes found (see [`sorted_passes`]).
+pub struct Passes {
+    /// The window pairs of every pass (not de-duplicated).
+    pub pairs: Vec<(u32, u32)>,
+    /// Each record's place in the name-order pass: sorting any set of records of one class by
+    /// it sorts them by [`sort_key`] in [`Order::Name`], without building the keys again.
+    pub name_rank: Vec<u32>,
 }
 
 /// The recall pairs of a windowed block (see the module docs): each member without a country
@@ -451,13 +487,14 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Candidates, BlockStats) {
         })
         .collect();
     // Records in the order of their names (sorted neighbourhood within a large block).
+    let Passes {
+        pairs: pass_pairs,
+        name_rank,
+    } = sorted_passes(c);
     let by_name = |members: &[u32]| -> Vec<u32> {
-        let mut sorted: Vec<((String, [u8; 2]), u32)> = members
-            .iter()
-            .map(|&i| (sort_key(c, &c.records[i as usize], Order::Name), i))
-            .collect();
-        sorted.sort_unstable();
-        sorted.into_iter().map(|x| x.1).collect()
+        let mut sorted = members.to_vec();
+        sorted.sort_unstable_by_key(|&i| name_rank[i as usize]);
+        sorted
     };
     let mut pairs: Vec<(u32, u32)> = groups
         .par_iter()
@@ -489,7 +526,7 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Candidates, BlockStats) {
             out
         })
         .collect();
-    pairs.extend(sorted_passes(c));
+    pairs.extend(pass_pairs);
     pairs.par_sort_unstable();
     pairs.dedup();
     // the recall pairs of the windowed blocks other than typo keys' (see the module docs)
@@ -709,6 +746,51 @@ mod tests {
     }
 
     #[test]
+    fn typo_chains_block_as_their_most_common_end() {
+        // "jaldane" is one edit from "jadlane", which is one edit from the commoner "jadline";
+        // "jaldane" and "jadline" are two edits apart
+        let mut raws: Vec<RawRecord> = (0..6)
+            .map(|i| raw(i, "company", "Jadline Trading Ltd"))
+            .collect();
+        raws.extend((6..9).map(|i| raw(i, "company", "Jadlane Trading Co Ltd")));
+        raws.push(raw(9, "company", "Jaldane Trading Co Ltd"));
+        let c = prepare(&raws);
+        let id = |w: &str| c.names.get(w).unwrap();
+        for w in ["jaldane", "jadlane", "jadline"] {
+            assert_eq!(c.canonical[id(w) as usize], id("jadline"), "{w}");
+        }
+    }
+
+    #[test]
+    fn windows_keep_a_country_s_legal_forms_apart() {
+        // forty records of one name and country: twenty of one firm (JSC) and twenty of another
+        // (Co., Ltd.), interleaved in input order; each firm's records sort as one run, so the
+        // windows cross between the firms only where the runs meet
+        let raws: Vec<RawRecord> = (0..40)
+            .map(|i| {
+                let form = if i % 2 == 0 { "JSC" } else { "Co., Ltd." };
+                let mut r = raw(i, "company", &format!("Silverline Electronics {form}"));
+                r.country = Some("VN".into());
+                r
+            })
+            .collect();
+        let c = prepare(&raws);
+        let pairs = sorted_passes(&c).pairs;
+        let mut uf = crate::resolve::cluster::UnionFind::new(40);
+        for &(a, b) in &pairs {
+            if a % 2 == b % 2 {
+                uf.union(a, b);
+            }
+        }
+        assert_eq!(uf.find(1), uf.find(39));
+        let mut across: Vec<(u32, u32)> =
+            pairs.into_iter().filter(|&(a, b)| a % 2 != b % 2).collect();
+        across.sort_unstable();
+        across.dedup();
+        assert!(across.len() <= WINDOW * (WINDOW + 1) / 2, "{across:?}");
+    }
+
+    #[test]
     fn sorted_passes_reach_past_crowded_blocks() {
         // every word is in hundreds of names, so every key block is windowed or dropped; the
         // split spelling still meets the joined one in compact-letter order
@@ -718,7 +800,7 @@ mod tests {
         raws.push(raw(400, "company", "Starent Trading"));
         raws.push(raw(401, "company", "Star Ent Trading"));
         let c = prepare(&raws);
-        let pairs = sorted_passes(&c);
+        let pairs = sorted_passes(&c).pairs;
         assert!(pairs.contains(&(400, 401)));
         assert!(pairs.iter().all(|&(a, b)| a < b));
     }
