@@ -275,6 +275,7 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
             joined_keys(c, class, &name.tokens, out);
         }
     }
+    skeleton_keys(c, r, out);
     for &p in &r.phones {
         out.push(key(5, class, p, 0));
     }
@@ -289,6 +290,39 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
     }
     if let Some((a, b)) = super::prepare::address_key(&c.addresses, &r.address) {
         out.push(key(9, class, u64::from(a), u64::from(b)));
+    }
+}
+
+/// Keys under which a name in Arabic script meets its Latin spelling (see
+/// [`super::arabic`]): the consonant skeletons of the two rarest skeleton words of an Arabic
+/// spelling, and of the two rarest words of a Latin spelling of a record in a country where
+/// names in Arabic script are (`Corpus::skeleton_countries`). A corpus without Arabic script
+/// has none.
+fn skeleton_keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
+    let skeleton = &c.names.skeleton;
+    if skeleton.is_empty() {
+        return;
+    }
+    let latin_here = r
+        .country
+        .is_some_and(|k| c.skeleton_countries.binary_search(&k).is_ok());
+    for name in &r.names {
+        // an Arabic spelling's skeleton words, or a Latin spelling's words here
+        let arabic: Vec<u32> = (name.tokens.iter().copied())
+            .filter(|&t| skeleton[t as usize] & 1 == 1)
+            .collect();
+        let with: Vec<u32> = if !arabic.is_empty() {
+            arabic
+        } else if latin_here {
+            (name.tokens.iter().copied())
+                .filter(|&t| skeleton[t as usize] > 1)
+                .collect()
+        } else {
+            continue;
+        };
+        for t in c.names.rarest(&with, 2) {
+            out.push(key(12, r.class as u64, skeleton[t as usize] & !1, 0));
+        }
     }
 }
 

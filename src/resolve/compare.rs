@@ -108,6 +108,9 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     if a == b {
         return 1.0;
     }
+    if !v.skeleton.is_empty() && arabic_spelling(v, a, b) {
+        return ROMANIZED;
+    }
     let (x, y) = (v.shape[a as usize], v.shape[b as usize]);
     let (short, long) = if x.len < y.len { (x, y) } else { (y, x) };
     // what `abbreviates` needs of the shorter word, and that its bytes all occur in the longer
@@ -146,6 +149,18 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     } else {
         romanized
     }
+}
+
+/// Whether one of two words is the reading of an Arabic-script word and the other a Latin
+/// spelling of it: the same consonant skeleton, and vowels that agree (see
+/// [`super::arabic::vowels_agree`]).
+fn arabic_spelling(v: &Vocab, a: u32, b: u32) -> bool {
+    let (x, y) = (v.skeleton[a as usize], v.skeleton[b as usize]);
+    if x ^ y != 1 || x <= 1 || y <= 1 {
+        return false;
+    }
+    let (reading, latin) = if x & 1 == 1 { (a, b) } else { (b, a) };
+    super::arabic::vowels_agree(&v.strings[reading as usize], &v.strings[latin as usize])
 }
 
 /// Credit of two words that are romanizations of one syllable string (see
@@ -1133,8 +1148,18 @@ mod tests {
                 v.strings[a as usize].as_str(),
                 v.strings[b as usize].as_str(),
             );
+            let reading = |w: u32| v.skeleton.get(w as usize).is_some_and(|k| k & 1 == 1);
+            let arabic = a != b && reading(a) != reading(b) && {
+                let (r, l) = if reading(a) { (sa, sb) } else { (sb, sa) };
+                let skeleton = crate::resolve::arabic::reading_skeleton(r);
+                skeleton.len() >= 2
+                    && crate::resolve::arabic::latin_skeleton(l) == Some(skeleton)
+                    && crate::resolve::arabic::vowels_agree(r, l)
+            };
             if a == b {
                 1.0
+            } else if arabic {
+                ROMANIZED
             } else if abbreviates(sa.as_bytes(), sb.as_bytes())
                 || abbreviates(sb.as_bytes(), sa.as_bytes())
             {
@@ -1170,8 +1195,15 @@ mod tests {
             "München Munchen Zürich Zurich Čapek Capek",
             "Info Information Cmpts Components Exp Express Co Company",
             "0123 01234 12345 Smith Smyth Zenith Zenit",
+            "النور الفطيم كريم Noor Nour Nair Futtaim Karam Kareem Ali Al-Noor",
         ]);
         let v = &c.names;
+        assert!(!v.skeleton.is_empty());
+        let id = |w: &str| v.get(w).expect(w);
+        assert_eq!(word_sim(v, id("nur"), id("noor")), ROMANIZED);
+        assert_eq!(word_sim(v, id("krim"), id("kareem")), ROMANIZED);
+        assert_eq!(word_sim(v, id("nur"), id("nair")), 0.0);
+        assert_eq!(word_sim(v, id("noor"), id("nair")), 0.0);
         for a in 0..v.strings.len() as u32 {
             for b in 0..v.strings.len() as u32 {
                 assert_eq!(

@@ -19,6 +19,7 @@
 //! order, EM works on integer counts, and ties are broken by record id, so the output is
 //! byte-identical for any `RAYON_NUM_THREADS`.
 
+pub mod arabic;
 pub mod block;
 pub mod cjk;
 pub mod cluster;

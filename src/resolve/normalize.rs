@@ -513,11 +513,14 @@ pub struct NameParts {
     pub tokens: Vec<String>,
     /// The legal form, if one was recognised.
     pub legal_form: Option<LegalForm>,
+    /// The words of `tokens` that are consonant skeletons of Arabic-script words (see
+    /// [`super::arabic`]), sorted.
+    pub skeletons: Vec<String>,
 }
 
 /// Words that carry no identity in a name.
 const STOP: &[&str] = &[
-    "the", "and", "of", "und", "et", "de", "der", "la", "le", "les", "del",
+    "the", "and", "of", "und", "et", "de", "der", "la", "le", "les", "del", "al", "el",
 ];
 
 /// Honorifics that precede personal names.
@@ -554,6 +557,7 @@ const BUSINESS_WORDS: &[(&str, &str)] = &[
     ("trade", "trading"),
     ("trader", "trading"),
     ("ent", "enterprise"),
+    ("est", "establishment"),
     ("svc", "service"),
     ("svcs", "service"),
     ("sys", "system"),
@@ -858,6 +862,13 @@ pub fn split_name(raw: &str) -> NameParts {
             text = rest.to_string();
         }
     }
+    // Arabic script: legal form and business words in Latin, other words as skeletons
+    let mut skeletons = Vec::new();
+    if super::arabic::has_arabic(&text) {
+        let r = super::arabic::romanize(&text);
+        text = r.text;
+        skeletons = r.skeletons;
+    }
     let mut toks = tokens(&fold(&super::cjk::segment(&text)));
     let mut forms: Vec<&'static str> = cjk_form.into_iter().collect();
     // suffixes, longest spelling first (up to 6 words)
@@ -886,18 +897,25 @@ pub fn split_name(raw: &str) -> NameParts {
     // "Apex Co Ltd" gives ["ltd", "co"]; two forms combine to the most specific one
     let legal_form = combine_forms(&forms).map(LegalForm);
     toks.extend(tokens(&fold(&qualifiers)));
-    let mut out: Vec<String> = toks
-        .iter()
-        .filter(|t| !STOP.contains(&t.as_str()))
-        .flat_map(|t| expand(t))
-        .map(|t| canonical_word(&t))
-        .collect();
+    let mut out: Vec<String> = Vec::with_capacity(toks.len());
+    for t in &toks {
+        if skeletons.contains(t) {
+            // a skeleton is no spelling to fold further ("frt" is not "freight" here)
+            out.push(t.clone());
+        } else if !STOP.contains(&t.as_str()) {
+            out.extend(expand(t).iter().map(|w| canonical_word(w)));
+        }
+    }
     if out.is_empty() {
         out = toks;
     }
+    skeletons.retain(|s| out.contains(s));
+    skeletons.sort_unstable();
+    skeletons.dedup();
     NameParts {
         tokens: out,
         legal_form,
+        skeletons,
     }
 }
 

@@ -133,6 +133,14 @@ pub struct Vocab {
     pub spellings: u64,
     /// Hash of each word's [`super::cjk::romanized_key`], 0 when it has none. Names only.
     pub romanized: Vec<u64>,
+    /// Each word's skeleton key (see [`super::arabic`]), when the corpus has names in Arabic
+    /// script, else empty: the hash of the word's consonant skeleton with the lowest bit
+    /// clear, set for a word that *is* the skeleton of an Arabic-script word. Two words whose
+    /// keys differ in that bit only are an Arabic name and a Latin spelling of it. 0 for a word
+    /// without a skeleton of two classes or more. Names only.
+    pub skeleton: Vec<u64>,
+    /// Which words are skeletons of Arabic-script words (filled while interning).
+    skeleton_word: Vec<bool>,
     /// Each word's [`Shape`]: what comparison can tell of it without reading its letters.
     pub shape: Vec<Shape>,
     /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
@@ -190,6 +198,7 @@ impl Vocab {
         self.strings.push(s.to_string());
         self.df.push(0);
         self.spelling_df.push(0);
+        self.skeleton_word.push(false);
         self.index.insert(s.to_string(), i);
         i
     }
@@ -213,6 +222,14 @@ impl Vocab {
             .iter()
             .map(|&df| ((s + 1.0) / (df as f64 + 1.0)).log2() as f32)
             .collect();
+        if self.skeleton_word.iter().any(|&k| k) {
+            self.skeleton = self
+                .strings
+                .par_iter()
+                .zip(self.skeleton_word.par_iter())
+                .map(|(w, &arabic)| skeleton_key(w, arabic))
+                .collect();
+        }
         if self.spellings > 0 {
             self.romanized = self
                 .strings
@@ -220,6 +237,12 @@ impl Vocab {
                 .map(|w| super::cjk::romanized_key(w).map_or(0, |k| h64(&k)))
                 .collect();
         }
+    }
+
+    /// Records that `s` (interned) is the skeleton of an Arabic-script word.
+    fn mark_skeleton(&mut self, s: &str) {
+        let i = self.intern(s);
+        self.skeleton_word[i as usize] = true;
     }
 
     /// Bits a name agreement must carry to be `rare`: log2 of the number of distinct
@@ -241,6 +264,9 @@ pub struct Corpus {
     pub inferred_people: usize,
     /// The blocking spelling of each name word (see [`super::block::canonical_words`]).
     pub canonical: Vec<u32>,
+    /// Countries of the records named in Arabic script, sorted: the records of these countries
+    /// named in Latin letters get skeleton blocking keys too (see `block::keys`).
+    pub skeleton_countries: Vec<[u8; 2]>,
 }
 
 /// A stable 64-bit hash (SipHash with fixed keys): the same on every run and platform.
@@ -388,10 +414,38 @@ fn full_address(address: &str, city: Option<&str>, postcode: Option<&str>) -> (V
     (tokens, line)
 }
 
+/// See [`Vocab::skeleton`]: skeletons of one consonant class ("ali" → "l") are too common to
+/// say anything.
+fn skeleton_key(word: &str, arabic: bool) -> u64 {
+    let skeleton = if arabic {
+        Some(super::arabic::reading_skeleton(word))
+    } else {
+        super::arabic::latin_skeleton(word)
+    };
+    match skeleton {
+        Some(k) if k.len() >= 2 => h64(&k) & !1 | u64::from(arabic),
+        _ => 0,
+    }
+}
+
 fn person_parts(s: &str) -> normalize::NameParts {
+    if super::arabic::has_arabic(s) {
+        let r = super::arabic::romanize(s);
+        let tokens = normalize::person_tokens(&r.text);
+        let mut skeletons = r.skeletons;
+        skeletons.retain(|k| tokens.contains(k));
+        skeletons.sort_unstable();
+        skeletons.dedup();
+        return normalize::NameParts {
+            tokens,
+            legal_form: None,
+            skeletons,
+        };
+    }
     normalize::NameParts {
         tokens: normalize::person_tokens(s),
         legal_form: None,
+        skeletons: Vec::new(),
     }
 }
 
@@ -535,6 +589,9 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
                 continue;
             }
             let tokens: Vec<u32> = p.tokens.iter().map(|t| corpus.names.intern(t)).collect();
+            for k in &p.skeletons {
+                corpus.names.mark_skeleton(k);
+            }
             seen.extend(&tokens);
             let compact = h64(&p.tokens.concat());
             if spellings.insert(h64(&p.tokens.join(" "))) {
@@ -626,7 +683,8 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     // sources add or drop the same way, and that say little about identity; an agreement on
     // them carries no information towards a `rare` name level either.
     for (i, w) in corpus.names.strings.iter().enumerate() {
-        let place = w.len() <= 2
+        // a skeleton of two consonants ("nr", Noor) is a whole Arabic word, not an initial
+        let place = !corpus.names.skeleton_word[i] && w.len() <= 2
             || (w.len() >= 3 && corpus.cities.get(w).is_some())
             || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some());
         if place {
@@ -640,6 +698,22 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     let crowds = address_crowds(&corpus, &records);
     for (r, n) in records.iter_mut().zip(crowds) {
         r.address_crowd = n;
+    }
+    if !corpus.names.skeleton.is_empty() {
+        let mut countries: Vec<[u8; 2]> = records
+            .iter()
+            .filter(|r| {
+                r.names.iter().any(|n| {
+                    n.tokens
+                        .iter()
+                        .any(|&t| corpus.names.skeleton_word[t as usize])
+                })
+            })
+            .filter_map(|r| r.country)
+            .collect();
+        countries.sort_unstable();
+        countries.dedup();
+        corpus.skeleton_countries = countries;
     }
     corpus.records = records;
     corpus
