@@ -50,10 +50,15 @@ const FORMS: &[(&str, &str)] = &[
     ("ش.م.م", "llc"),
     ("ش م م", "llc"),
     ("م.م.ح", "fze"),
+    // Persian
+    ("با مسئولیت محدود", "llc"),
+    ("سهامی خاص", "jsc"),
+    ("سهامی عام", "pjsc"),
 ];
 
-/// Business words of Arabic company names (after the article and prefixes are taken off, alef
-/// forms unified, ة read as ه and ى as ي), with their English word.
+/// Business words of Arabic and Persian company names (after the article and prefixes are
+/// taken off, alef forms unified, ة read as ه, ى and ی as ي, ک as ك), with their English word
+/// ("" for a word that only says "company"; "بين" opens "بين المللي", international).
 const BUSINESS: &[(&str, &str)] = &[
     ("شركه", ""),
     ("مؤسسه", "establishment"),
@@ -65,6 +70,7 @@ const BUSINESS: &[(&str, &str)] = &[
     ("عقارات", "property"),
     ("الكترونيات", "electronic"),
     ("الكترونيه", "electronic"),
+    ("الكترونيك", "electronic"),
     ("مصنع", "factory"),
     ("مصانع", "factory"),
     ("صناعات", "industry"),
@@ -103,6 +109,17 @@ const BUSINESS: &[(&str, &str)] = &[
     ("متحده", "united"),
     ("شرق", "east"),
     ("اوسط", "middle"),
+    // Persian (ی and ک as unified: ي, ك)
+    ("شركت", ""),
+    ("بازرگاني", "trading"),
+    ("تجارت", "trading"),
+    ("صنايع", "industry"),
+    ("مهندسي", "engineering"),
+    ("فناوري", "technology"),
+    ("گروه", "group"),
+    ("بين", ""),
+    ("مللي", "international"),
+    ("ملي", "national"),
 ];
 
 /// Prefixes taken off a word before it is looked up or reduced: the article and the
@@ -162,7 +179,12 @@ pub fn romanize(name: &str) -> Romanized {
                     .filter(|rest| rest.chars().count() >= 2)
             })
             .unwrap_or(word);
-        if let Some((_, english)) = BUSINESS.iter().find(|(w, _)| *w == stem) {
+        // the word as written first: "الكترونيات" (electronics) begins with the article's letters
+        let business = BUSINESS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .or_else(|| BUSINESS.iter().find(|(w, _)| *w == stem));
+        if let Some((_, english)) = business {
             if !english.is_empty() {
                 words.push((*english).to_string());
             }
@@ -430,6 +452,17 @@ mod tests {
                 text: "Gulf Star FZE".into(),
                 skeletons: vec![],
             }
+        );
+        // Persian: forms, business words, and a loanword read by its letters
+        let fa = romanize("شرکت بازرگانی پارس الکترونیک سهامی خاص");
+        assert_eq!(fa.text, "trading bars electronic jsc");
+        assert_eq!(romanize("إلكترونيات النور").text, "electronic nur");
+        // a loanword not in the table still meets its Latin spelling
+        assert_eq!(arabic_reading("الکترونیک"), "alktrunik");
+        assert!(vowels_agree("alktrunik", "electronic"));
+        assert_eq!(
+            latin_skeleton("electronic"),
+            Some(reading_skeleton("alktrunik"))
         );
         // mixed scripts keep the Latin words
         assert_eq!(romanize("النور Trading").text, "nur Trading");
