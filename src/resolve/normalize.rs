@@ -1502,10 +1502,19 @@ mod tests {
             ("Ming Xin Indl", "Ming Xin Industrial"),
             ("Red Star Dgtl Components", "Red Star Digital Components"),
             // Russian names and their English registration
-            ("ООО «Торговый Дом Технологии»", "Trading House Technologies LLC"),
+            (
+                "ООО «Торговый Дом Технологии»",
+                "Trading House Technologies LLC",
+            ),
             ("АО Промышленная Электроника", "Industrial Electronics JSC"),
-            ("ООО «Север Компьютерс Семикондактор»", "Sever Computers Semiconductor"),
-            ("Радиант Дистрибьюшн Интернешнл", "Radiant Distribution International"),
+            (
+                "ООО «Север Компьютерс Семикондактор»",
+                "Sever Computers Semiconductor",
+            ),
+            (
+                "Радиант Дистрибьюшн Интернешнл",
+                "Radiant Distribution International",
+            ),
         ] {
             assert_eq!(split_name(short).tokens, split_name(full).tokens, "{short}");
         }
