@@ -133,8 +133,8 @@ pub struct Romanized {
     /// The name: Latin legal form and business words, skeleton words, and any non-Arabic
     /// words as written.
     pub text: String,
-    /// The skeleton words of `text`, as [`super::normalize::fold`] will spell them.
-    pub skeletons: Vec<String>,
+    /// The reading words of `text`, as [`super::normalize::fold`] will spell them.
+    pub readings: Vec<String>,
 }
 
 /// Reads a name written (partly) in Arabic script (see the module docs). Text without Arabic
@@ -144,13 +144,13 @@ pub struct Romanized {
 /// use trawl::resolve::arabic::romanize;
 /// let r = romanize("شركة النور للتجارة ذ.م.م");
 /// assert_eq!(r.text, "nur trading llc");
-/// assert_eq!(r.skeletons, vec!["nur".to_string()]);
+/// assert_eq!(r.readings, vec!["nur".to_string()]);
 /// ```
 pub fn romanize(name: &str) -> Romanized {
     if !has_arabic(name) {
         return Romanized {
             text: name.to_string(),
-            skeletons: Vec::new(),
+            readings: Vec::new(),
         };
     }
     let mut text = format!(" {} ", unify(name));
@@ -163,7 +163,7 @@ pub fn romanize(name: &str) -> Romanized {
         }
     }
     let mut words: Vec<String> = Vec::new();
-    let mut skeletons = Vec::new();
+    let mut readings = Vec::new();
     for word in text.split(|c: char| c.is_whitespace() || c == '.' || c == '-' || c == '،') {
         if word.is_empty() {
             continue;
@@ -192,14 +192,25 @@ pub fn romanize(name: &str) -> Romanized {
         }
         let reading = arabic_reading(stem);
         if !reading.is_empty() {
-            skeletons.push(reading.clone());
+            readings.push(reading.clone());
             words.push(reading);
         }
     }
     words.extend(tail.iter().map(|s| (*s).to_string()));
     Romanized {
         text: words.join(" "),
-        skeletons,
+        readings,
+    }
+}
+
+impl Romanized {
+    /// The readings that are among `tokens` (the name's words once folded and its legal form
+    /// taken off), sorted.
+    pub fn readings_among(mut self, tokens: &[String]) -> Vec<String> {
+        self.readings.retain(|r| tokens.contains(r));
+        self.readings.sort_unstable();
+        self.readings.dedup();
+        self.readings
     }
 }
 
@@ -444,13 +455,13 @@ mod tests {
     fn names_give_forms_business_words_and_readings() {
         let r = romanize("مؤسسة الريان للتجارة العامة");
         assert_eq!(r.text, "establishment rian trading general");
-        assert_eq!(r.skeletons, vec!["rian".to_string()]);
+        assert_eq!(r.readings, vec!["rian".to_string()]);
         assert_eq!(romanize("إعمار العقارية ش.م.ع").text, "amar property pjsc");
         assert_eq!(
             romanize("Gulf Star FZE"),
             Romanized {
                 text: "Gulf Star FZE".into(),
-                skeletons: vec![],
+                readings: vec![],
             }
         );
         // Persian: forms, business words, and a loanword read by its letters

@@ -294,9 +294,9 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
 }
 
 /// Keys under which a name in Arabic script meets its Latin spelling (see
-/// [`super::arabic`]): the consonant skeletons of the two rarest skeleton words of an Arabic
+/// [`super::arabic`]): the consonant skeletons of the two rarest reading words of an Arabic
 /// spelling, and of the two rarest words of a Latin spelling of a record in a country where
-/// names in Arabic script are (`Corpus::skeleton_countries`). A corpus without Arabic script
+/// names in Arabic script are (`Corpus::arabic_countries`). A corpus without Arabic script
 /// has none.
 fn skeleton_keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
     let skeleton = &c.names.skeleton;
@@ -305,18 +305,18 @@ fn skeleton_keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
     }
     let latin_here = r
         .country
-        .is_some_and(|k| c.skeleton_countries.binary_search(&k).is_ok());
+        .is_some_and(|k| c.arabic_countries.binary_search(&k).is_ok());
     for name in &r.names {
-        // an Arabic spelling's skeleton words, or a Latin spelling's words here
-        let arabic: Vec<u32> = (name.tokens.iter().copied())
-            .filter(|&t| skeleton[t as usize] & 1 == 1)
-            .collect();
-        let with: Vec<u32> = if !arabic.is_empty() {
+        // an Arabic spelling's reading words, or a Latin spelling's words here
+        let words = |keep: fn(u64) -> bool| -> Vec<u32> {
+            let t = name.tokens.iter().copied();
+            t.filter(|&t| keep(skeleton[t as usize])).collect()
+        };
+        let arabic = words(|k| k & 1 == 1);
+        let with = if !arabic.is_empty() {
             arabic
         } else if latin_here {
-            (name.tokens.iter().copied())
-                .filter(|&t| skeleton[t as usize] > 1)
-                .collect()
+            words(|k| k > 1)
         } else {
             continue;
         };

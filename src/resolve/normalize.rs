@@ -513,9 +513,9 @@ pub struct NameParts {
     pub tokens: Vec<String>,
     /// The legal form, if one was recognised.
     pub legal_form: Option<LegalForm>,
-    /// The words of `tokens` that are consonant skeletons of Arabic-script words (see
+    /// The words of `tokens` that are readings of Arabic-script words (see
     /// [`super::arabic`]), sorted.
-    pub skeletons: Vec<String>,
+    pub readings: Vec<String>,
 }
 
 /// Words that carry no identity in a name.
@@ -937,12 +937,12 @@ pub fn split_name(raw: &str) -> NameParts {
             text = rest.to_string();
         }
     }
-    // Arabic script: legal form and business words in Latin, other words as skeletons
-    let mut skeletons = Vec::new();
+    // Arabic script: legal form and business words in Latin, other words as readings
+    let mut arabic = None;
     if super::arabic::has_arabic(&text) {
-        let r = super::arabic::romanize(&text);
-        text = r.text;
-        skeletons = r.skeletons;
+        let mut r = super::arabic::romanize(&text);
+        text = std::mem::take(&mut r.text);
+        arabic = Some(r);
     }
     let mut toks = tokens(&fold(&super::cjk::segment(&text)));
     let mut forms: Vec<&'static str> = cjk_form.into_iter().collect();
@@ -974,8 +974,8 @@ pub fn split_name(raw: &str) -> NameParts {
     toks.extend(tokens(&fold(&qualifiers)));
     let mut out: Vec<String> = Vec::with_capacity(toks.len());
     for t in &toks {
-        if skeletons.contains(t) {
-            // a skeleton is no spelling to fold further ("frt" is not "freight" here)
+        if arabic.as_ref().is_some_and(|r| r.readings.contains(t)) {
+            // a reading is no spelling to fold further ("frt" is not "freight" here)
             out.push(t.clone());
         } else if !STOP.contains(&t.as_str()) {
             out.extend(expand(t).iter().map(|w| canonical_word(w)));
@@ -984,13 +984,11 @@ pub fn split_name(raw: &str) -> NameParts {
     if out.is_empty() {
         out = toks;
     }
-    skeletons.retain(|s| out.contains(s));
-    skeletons.sort_unstable();
-    skeletons.dedup();
+    let readings = arabic.map(|r| r.readings_among(&out)).unwrap_or_default();
     NameParts {
         tokens: out,
         legal_form,
-        skeletons,
+        readings,
     }
 }
 

@@ -135,12 +135,12 @@ pub struct Vocab {
     pub romanized: Vec<u64>,
     /// Each word's skeleton key (see [`super::arabic`]), when the corpus has names in Arabic
     /// script, else empty: the hash of the word's consonant skeleton with the lowest bit
-    /// clear, set for a word that *is* the skeleton of an Arabic-script word. Two words whose
-    /// keys differ in that bit only are an Arabic name and a Latin spelling of it. 0 for a word
-    /// without a skeleton of two classes or more. Names only.
+    /// clear, set for a word that is the reading of an Arabic-script word. Two words whose
+    /// keys differ in that bit only may be an Arabic word and a Latin spelling of it. 0 for a
+    /// word without a skeleton of two classes or more. Names only.
     pub skeleton: Vec<u64>,
-    /// Which words are skeletons of Arabic-script words (filled while interning).
-    skeleton_word: Vec<bool>,
+    /// Which words are readings of Arabic-script words (filled while interning).
+    arabic_reading: Vec<bool>,
     /// Each word's [`Shape`]: what comparison can tell of it without reading its letters.
     pub shape: Vec<Shape>,
     /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
@@ -198,7 +198,7 @@ impl Vocab {
         self.strings.push(s.to_string());
         self.df.push(0);
         self.spelling_df.push(0);
-        self.skeleton_word.push(false);
+        self.arabic_reading.push(false);
         self.index.insert(s.to_string(), i);
         i
     }
@@ -222,11 +222,11 @@ impl Vocab {
             .iter()
             .map(|&df| ((s + 1.0) / (df as f64 + 1.0)).log2() as f32)
             .collect();
-        if self.skeleton_word.iter().any(|&k| k) {
+        if self.arabic_reading.iter().any(|&k| k) {
             self.skeleton = self
                 .strings
                 .par_iter()
-                .zip(self.skeleton_word.par_iter())
+                .zip(self.arabic_reading.par_iter())
                 .map(|(w, &arabic)| skeleton_key(w, arabic))
                 .collect();
         }
@@ -239,10 +239,10 @@ impl Vocab {
         }
     }
 
-    /// Records that `s` (interned) is the skeleton of an Arabic-script word.
-    fn mark_skeleton(&mut self, s: &str) {
+    /// Records that `s` (interned) is the reading of an Arabic-script word.
+    fn mark_reading(&mut self, s: &str) {
         let i = self.intern(s);
-        self.skeleton_word[i as usize] = true;
+        self.arabic_reading[i as usize] = true;
     }
 
     /// Bits a name agreement must carry to be `rare`: log2 of the number of distinct
@@ -266,7 +266,7 @@ pub struct Corpus {
     pub canonical: Vec<u32>,
     /// Countries of the records named in Arabic script, sorted: the records of these countries
     /// named in Latin letters get skeleton blocking keys too (see `block::keys`).
-    pub skeleton_countries: Vec<[u8; 2]>,
+    pub arabic_countries: Vec<[u8; 2]>,
 }
 
 /// A stable 64-bit hash (SipHash with fixed keys): the same on every run and platform.
@@ -432,20 +432,17 @@ fn person_parts(s: &str) -> normalize::NameParts {
     if super::arabic::has_arabic(s) {
         let r = super::arabic::romanize(s);
         let tokens = normalize::person_tokens(&r.text);
-        let mut skeletons = r.skeletons;
-        skeletons.retain(|k| tokens.contains(k));
-        skeletons.sort_unstable();
-        skeletons.dedup();
+        let readings = r.readings_among(&tokens);
         return normalize::NameParts {
             tokens,
             legal_form: None,
-            skeletons,
+            readings,
         };
     }
     normalize::NameParts {
         tokens: normalize::person_tokens(s),
         legal_form: None,
-        skeletons: Vec::new(),
+        readings: Vec::new(),
     }
 }
 
@@ -589,8 +586,8 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
                 continue;
             }
             let tokens: Vec<u32> = p.tokens.iter().map(|t| corpus.names.intern(t)).collect();
-            for k in &p.skeletons {
-                corpus.names.mark_skeleton(k);
+            for k in &p.readings {
+                corpus.names.mark_reading(k);
             }
             seen.extend(&tokens);
             let compact = h64(&p.tokens.concat());
@@ -684,7 +681,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     // them carries no information towards a `rare` name level either.
     for (i, w) in corpus.names.strings.iter().enumerate() {
         // a skeleton of two consonants ("nr", Noor) is a whole Arabic word, not an initial
-        let place = !corpus.names.skeleton_word[i] && w.len() <= 2
+        let place = !corpus.names.arabic_reading[i] && w.len() <= 2
             || (w.len() >= 3 && corpus.cities.get(w).is_some())
             || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some());
         if place {
@@ -706,14 +703,14 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
                 r.names.iter().any(|n| {
                     n.tokens
                         .iter()
-                        .any(|&t| corpus.names.skeleton_word[t as usize])
+                        .any(|&t| corpus.names.arabic_reading[t as usize])
                 })
             })
             .filter_map(|r| r.country)
             .collect();
         countries.sort_unstable();
         countries.dedup();
-        corpus.skeleton_countries = countries;
+        corpus.arabic_countries = countries;
     }
     corpus.records = records;
     corpus
