@@ -1,9 +1,9 @@
 //! Names in Arabic script (and Persian letters): read so that they can meet their Latin
 //! spelling.
 //!
-//! Input: a name in NFKC form. Output: the same name with its legal form in Latin letters
-//! ("ذ.م.م" → "llc"), its business words in English ("للتجارة" → "trading") and every other
-//! word as its reading ("النور" → "nur"), together with the list of reading words
+//! Input: a name (NFKC-normalised here). Output: the same name with its legal form in Latin
+//! letters ("ذ.م.م" → "llc"), its business words in English ("للتجارة" → "trading") and every
+//! other word as its reading ("النور" → "nur"), together with the list of reading words
 //! ([`Romanized`]), ready for [`super::normalize::fold`].
 //!
 //! Arabic script writes the consonants and the long vowels (ا و ي), not the short ones, and
@@ -23,10 +23,15 @@
 //! romanization of a Chinese or Korean syllable string. A business word or legal form not in
 //! the tables stays a reading.
 
-/// Whether a character is an Arabic-script letter (Arabic, Arabic Supplement and Extended-A;
-/// the presentation forms are folded into these by NFKC).
+use unicode_normalization::UnicodeNormalization;
+
+/// Whether a character is an Arabic-script letter (Arabic, Arabic Supplement and Extended-A,
+/// and the presentation forms, which [`romanize`] folds into the others by NFKC).
 fn is_arabic_char(c: char) -> bool {
-    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF)
+    matches!(
+        c as u32,
+        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF
+    )
 }
 
 /// Whether text contains Arabic script.
@@ -130,7 +135,7 @@ const PREFIXES: &[&str] = &["وال", "بال", "فال", "كال", "لل", "ا�
 /// A name read for comparison with Latin spellings (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Romanized {
-    /// The name: Latin legal form and business words, skeleton words, and any non-Arabic
+    /// The name: Latin legal form and business words, reading words, and any non-Arabic
     /// words as written.
     pub text: String,
     /// The reading words of `text`, as [`super::normalize::fold`] will spell them.
@@ -153,7 +158,8 @@ pub fn romanize(name: &str) -> Romanized {
             readings: Vec::new(),
         };
     }
-    let mut text = format!(" {} ", unify(name));
+    let name: String = name.nfkc().collect();
+    let mut text = format!(" {} ", unify(&name));
     let mut tail = Vec::new();
     for (form, latin) in FORMS {
         let form = unify(form);
@@ -477,8 +483,9 @@ mod tests {
         );
         // mixed scripts keep the Latin words
         assert_eq!(romanize("النور Trading").text, "nur Trading");
-        // vowel marks and tatweel do not change the reading
+        // vowel marks and tatweel do not change the reading, nor do presentation forms
         assert_eq!(romanize("النُّور").text, romanize("النـور").text);
+        assert_eq!(romanize("\u{FEDF}\u{FEE8}\u{FEEE}\u{FEAE}").text, "lnur");
     }
 
     #[test]
