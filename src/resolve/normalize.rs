@@ -518,10 +518,12 @@ pub struct NameParts {
     pub readings: Vec<String>,
 }
 
-/// Words that carry no identity in a name.
+/// Words that carry no identity in a name: articles and "and" in the languages of company
+/// registers. Not the one-letter "y" and "e" (Spanish, Portuguese and Italian "and"): in
+/// customs data a lone letter is more often a split-off syllable ("Hai e Networks").
 const STOP: &[&str] = &[
-    "the", "and", "of", "und", "et", "de", "der", "la", "le", "les", "del", "al", "el", "ve", "y",
-    "e", "en", "og", "och",
+    "the", "and", "of", "und", "et", "de", "der", "la", "le", "les", "del", "al", "el", "ve", "en",
+    "og", "och",
 ];
 
 /// Honorifics that precede personal names.
