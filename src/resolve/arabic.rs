@@ -61,6 +61,13 @@ const FORMS: &[(&str, &str)] = &[
     ("سهامی عام", "pjsc"),
 ];
 
+/// [`FORMS`] in the letters [`unify`] writes (Persian ی as ي, ة as ه), once.
+fn unified_forms() -> &'static [(String, &'static str)] {
+    static FORMS_UNIFIED: std::sync::OnceLock<Vec<(String, &'static str)>> =
+        std::sync::OnceLock::new();
+    FORMS_UNIFIED.get_or_init(|| FORMS.iter().map(|(f, l)| (unify(f), *l)).collect())
+}
+
 /// Business words of Arabic and Persian company names (after the article and prefixes are
 /// taken off, alef forms unified, ة read as ه, ى and ی as ي, ک as ك), with their English word
 /// ("" for a word that only says "company"; "بين" opens "بين المللي", international).
@@ -161,9 +168,8 @@ pub fn romanize(name: &str) -> Romanized {
     let name: String = name.nfkc().collect();
     let mut text = format!(" {} ", unify(&name));
     let mut tail = Vec::new();
-    for (form, latin) in FORMS {
-        let form = unify(form);
-        if let Some(at) = text.find(&form) {
+    for (form, latin) in unified_forms() {
+        if let Some(at) = text.find(form.as_str()) {
             text.replace_range(at..at + form.len(), " ");
             tail.push(*latin);
         }

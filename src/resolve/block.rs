@@ -569,13 +569,8 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Candidates, BlockStats) {
     let arabic: Vec<bool> = if c.names.skeleton.is_empty() {
         Vec::new()
     } else {
-        c.records
-            .par_iter()
-            .map(|r| {
-                r.names
-                    .iter()
-                    .any(|n| (n.tokens.iter()).any(|&t| c.names.skeleton[t as usize] & 1 == 1))
-            })
+        (c.records.par_iter())
+            .map(|r| c.names.names_in_arabic(&r.names))
             .collect()
     };
     let mut pairs: Vec<(u32, u32)> = groups

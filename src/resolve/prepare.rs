@@ -239,6 +239,18 @@ impl Vocab {
         }
     }
 
+    /// Whether any spelling in `names` has a reading of an Arabic-script word: the record is
+    /// named in Arabic script.
+    pub fn names_in_arabic(&self, names: &[Name]) -> bool {
+        let reading = |t: u32| {
+            self.arabic_reading
+                .get(t as usize)
+                .copied()
+                .unwrap_or(false)
+        };
+        names.iter().any(|n| n.tokens.iter().any(|&t| reading(t)))
+    }
+
     /// Records that `s` (interned) is the reading of an Arabic-script word.
     fn mark_reading(&mut self, s: &str) {
         let i = self.intern(s);
@@ -699,13 +711,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     if !corpus.names.skeleton.is_empty() {
         let mut countries: Vec<[u8; 2]> = records
             .iter()
-            .filter(|r| {
-                r.names.iter().any(|n| {
-                    n.tokens
-                        .iter()
-                        .any(|&t| corpus.names.arabic_reading[t as usize])
-                })
-            })
+            .filter(|r| corpus.names.names_in_arabic(&r.names))
             .filter_map(|r| r.country)
             .collect();
         countries.sort_unstable();
