@@ -10,7 +10,8 @@
 //! Latin spellings of one Arabic word differ mostly in their vowels ("Noor" / "Nour" / "Nur",
 //! "Mohammed" / "Muhammad"). A reading ([`arabic_reading`]) keeps the consonants, in classes
 //! that Latin spellings render alike (ط and ت are both "t"; ق and ك are "k", as q, k and c
-//! are; ش is "sh", as are "sh" and "ch"), and the long vowels as "a", "u" and "i"; ع and
+//! are; ش is "sh", as are "sh" and "ch"), and the long vowels as "a", "u" and "i" (a Latin
+//! w or v reads as the letter و, which Persian names spell v: "Novin" / "نوین"); ع and
 //! hamza go. Doubled letters collapse ("Futtaim" → "ftm") and a final h goes ("Abdullah" /
 //! "عبدالله"). The article ال and the prefixes لل / بال / وال are taken off first, and the
 //! Latin article "al" is a stop word of names (see `normalize::STOP`).
@@ -278,12 +279,14 @@ pub fn arabic_reading(word: &str) -> String {
     out.concat()
 }
 
-/// The consonant skeleton of an Arabic reading ([`arabic_reading`]): its vowels removed.
+/// The consonant skeleton of an Arabic reading ([`arabic_reading`]): its vowels removed. A class
+/// repeated with a vowel between stays twice ("nun", نون → "nn"; "nuin", نوین → "nn"), as in
+/// [`latin_skeleton`]; only a doubled letter ("tt") counts once.
 pub fn reading_skeleton(reading: &str) -> String {
     let mut out = String::with_capacity(reading.len());
     let mut last = None;
-    for (class, _) in parse(reading.as_bytes(), true) {
-        if last != Some(class) {
+    for (class, vowels) in parse(reading.as_bytes(), true) {
+        if last != Some(class) || !vowels.is_empty() {
             out.push_str(class);
         }
         last = Some(class);
@@ -318,7 +321,9 @@ fn parse(b: &[u8], arabic: bool) -> Vec<(&'static str, String)> {
             (b's', _) => ("s", 1),
             (b'c' | b'k' | b'q', _) => ("k", 1),
             (b'x', _) => ("ks", 1),
-            (b'f' | b'v', _) => ("f", 1),
+            // a Latin v spells و in Persian names (Novin, Vahid): Arabic has no v, and
+            // writes ف as f
+            (b'f', _) => ("f", 1),
             (b'l', _) => ("l", 1),
             (b'm', _) => ("m", 1),
             (b'n', _) => ("n", 1),
@@ -351,8 +356,8 @@ pub fn latin_skeleton(word: &str) -> Option<String> {
         return None;
     }
     let mut classes: Vec<&'static str> = Vec::new();
-    for (class, _) in parse(word.as_bytes(), false) {
-        if !class.is_empty() && classes.last() != Some(&class) {
+    for (class, vowels) in parse(word.as_bytes(), false) {
+        if !class.is_empty() && (classes.last() != Some(&class) || !vowels.is_empty()) {
             classes.push(class);
         }
     }
@@ -363,8 +368,8 @@ pub fn latin_skeleton(word: &str) -> Option<String> {
 }
 
 /// Whether a Latin word can spell an Arabic reading whose skeleton it shares: every long vowel
-/// the Arabic writes has a vowel in the Latin word at that place: و an o, u or w; ي an i, e or
-/// y; ا any vowel. Latin vowels where the Arabic has none are its unwritten short vowels. "Nour"
+/// the Arabic writes has a vowel in the Latin word at that place: و an o, u, w or v (Persian
+/// و is a v: "Novin", "Vahid"); ي an i, e or y; ا any vowel. Latin vowels where the Arabic has none are its unwritten short vowels. "Nour"
 /// and "Noor" spell "nur" (نور); "Nair" does not.
 ///
 /// ```
@@ -398,7 +403,7 @@ pub fn vowels_agree(reading: &str, latin: &str) -> bool {
     a.iter().zip(&l).all(|((ca, va), (cl, vl))| {
         ca == cl
             && va.bytes().all(|v| match v {
-                b'u' => vl.bytes().any(|x| matches!(x, b'o' | b'u' | b'w')),
+                b'u' => vl.bytes().any(|x| matches!(x, b'o' | b'u' | b'w' | b'v')),
                 b'i' => vl.bytes().any(|x| matches!(x, b'i' | b'e' | b'y')),
                 _ => !vl.is_empty(),
             })
@@ -437,6 +442,10 @@ mod tests {
             ("الظاهري", "dhaheri"),
             ("القاسمي", "qasimi"),
             ("نون", "noon"),
+            // Persian و is a v
+            ("نوین", "novin"),
+            ("وحید", "vahid"),
+            ("پرویز", "parviz"),
         ] {
             let r = read(arabic);
             assert_eq!(
@@ -501,5 +510,10 @@ mod tests {
         assert_eq!(latin_skeleton("ali").as_deref(), Some("l"));
         assert_eq!(latin_skeleton("o'neil"), None);
         assert_eq!(reading_skeleton(&arabic_reading("فاطمة")), "ftm");
+        // a class repeated across a vowel is two consonants, not a doubled letter
+        assert_eq!(latin_skeleton("noon").as_deref(), Some("nn"));
+        assert_eq!(latin_skeleton("novin").as_deref(), Some("nn"));
+        assert_eq!(reading_skeleton(&arabic_reading("نوین")), "nn");
+        assert_eq!(latin_skeleton("mohammed").as_deref(), Some("mhmd"));
     }
 }
