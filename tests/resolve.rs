@@ -219,6 +219,9 @@ fn arabic_registry_names_meet_their_latin_spellings() {
         ("L6", "Al Amal Plastic Factory", "Amman", "JO"),
         ("R7", "مؤسسة كريم للتجارة العامة", "دبي", "AE"),
         ("L7", "Kareem General Trading Establishment", "Dubai", "AE"),
+        // Persian: و spelt v
+        ("R8", "شرکت مهندسی صنایع نوین", "تهران", "IR"),
+        ("L8", "Novin Industries Engineering Company", "Tehran", "IR"),
         ("N1", "Nair Trading LLC", "Dubai", "AE"),
         ("N2", "Al Nasser Trading LLC", "Dubai", "AE"),
         ("N3", "Karam General Trading Est.", "Dubai", "AE"),
@@ -240,7 +243,7 @@ fn arabic_registry_names_meet_their_latin_spellings() {
     env.ok(&["ingest", parties.to_str().unwrap()]);
     // the documented prior: EM has too few pairs here to learn from
     env.ok(&["resolve", "--no-em"]);
-    for i in 1..=7 {
+    for i in 1..=8 {
         let (a, b) = (format!("R{i}"), format!("L{i}"));
         assert_eq!(entity_of(&env, &a), entity_of(&env, &b), "{a} {b}");
     }
