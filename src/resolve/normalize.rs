@@ -235,6 +235,15 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
             "societe anonyme",
             "sociedad anonima",
             "sociedade anonima",
+            // Greek Α.Ε. (anonymi etaireia), Polish spółka akcyjna, Peru's S.A.C. / S.A.A.
+            "ae",
+            "anonymi etaireia",
+            "anonymos etaireia",
+            "spolka akcyjna",
+            "sac",
+            "saa",
+            "sociedad anonima cerrada",
+            "sociedad anonima abierta",
         ],
     ),
     (
@@ -265,6 +274,8 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
             "s r o",
             "spol s r o",
             "sprl",
+            "spolecnost s rucenim omezenym",
+            "spolocnost s rucenim obmedzenym",
         ],
     ),
     (
@@ -303,6 +314,15 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
             "ad",
             "jsc co",
             "aktsionernoe obshchestvo",
+            "publichnoe aktsionernoe obshchestvo",
+            "otkrytoe aktsionernoe obshchestvo",
+            "zakrytoe aktsionernoe obshchestvo",
+            "public joint stock company",
+            "open joint stock company",
+            "closed joint stock company",
+            // Hungary: zártkörűen / nyilvánosan működő részvénytársaság
+            "zrt",
+            "nyrt",
             "cong ty co phan",
             "cty co phan",
             "cong ty cp",
@@ -316,6 +336,8 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
         &[
             "ooo",
             "obshchestvo s ogranichennoi otvetstvennostiu",
+            "obshchestvo s ogranichennoy otvetstvennostyu",
+            "obshchestvo s ogranichennoj otvetstvennostju",
             "tov",
             "too",
             "mchj",
@@ -366,16 +388,38 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
     ),
     ("yuhan hoesa", LTD | LLC, &["yuhan hoesa", "yuhanhoesa"]),
     ("oy", LLC, &["oy", "osakeyhtio", "oyj"]),
-    ("ab", LLC, &["ab", "aktiebolag", "publ"]),
+    // Lithuania's UAB is a private company limited by shares, as Sweden's AB
+    (
+        "ab",
+        LLC,
+        &["ab", "aktiebolag", "aktiebolaget", "publ", "uab"],
+    ),
     (
         "as",
         LLC,
-        &["as", "asa", "aksjeselskap", "aktieselskab", "a s"],
+        &[
+            "as",
+            "asa",
+            "aksjeselskap",
+            "aktieselskab",
+            "a s",
+            "akciova spolecnost",
+            "akciova spolocnost",
+        ],
     ),
     ("aps", LLC, &["aps", "anpartsselskab"]),
     ("sl", LLC, &["sl", "sociedad limitada", "slu"]),
     ("lda", LLC, &["lda", "sociedade limitada"]),
-    ("as tr", JSC, &["as tr", "anonim sirketi", "anonim sirket"]),
+    (
+        "as tr",
+        JSC,
+        &[
+            "as tr",
+            "anonim sirketi",
+            "anonim sirket",
+            "anonim ortakligi",
+        ],
+    ),
     (
         "ltd sti",
         LLC,
@@ -395,6 +439,28 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
         ],
     ),
     ("wll", LLC, &["wll", "with limited liability"]),
+    // Baltic and Nordic private companies: Latvia, Estonia, Iceland
+    ("sia", LLC, &["sia"]),
+    ("ou", LLC, &["ou", "osauhing"]),
+    ("ehf", LLC, &["ehf", "einkahlutafelag"]),
+    // Greece: E.P.E. and I.K.E. (limited liability, private capital company)
+    (
+        "epe",
+        LLC,
+        &["epe", "etaireia periorismenis efthynis", "ike"],
+    ),
+    // the European company and partnerships limited by shares
+    ("se", JSC, &["se", "societas europaea"]),
+    (
+        "kgaa",
+        PART | JSC,
+        &[
+            "kgaa",
+            "kommanditgesellschaft auf aktien",
+            "sca",
+            "societe en commandite par actions",
+        ],
+    ),
     ("coop", OTHER, &["coop", "cooperative", "co op"]),
 ];
 
@@ -429,7 +495,21 @@ const PREFIX_FORMS: &[&str] = &[
     "zhushihuishe",
     "jusik hoesa",
     "jusikhoesa",
+    "aktsionernoe obshchestvo",
+    "publichnoe aktsionernoe obshchestvo",
+    "otkrytoe aktsionernoe obshchestvo",
+    "zakrytoe aktsionernoe obshchestvo",
+    "obshchestvo s ogranichennoi otvetstvennostiu",
+    "obshchestvo s ogranichennoy otvetstvennostyu",
+    "obshchestvo s ogranichennoj otvetstvennostju",
+    "perseroan terbatas",
+    "aktiebolaget",
 ];
+
+/// Legal forms that Latvia and Lithuania write before the name ("SIA Baltic Trade", "UAB
+/// Vilniaus Prekyba"), taken as such only when the name has no other form: as words they are
+/// also names ("Sia Trading Ltd").
+const BARE_PREFIX_FORMS: &[&str] = &["sia", "uab"];
 
 /// Legal forms in CJK script, matched on the NFKC text before transliteration so that
 /// 株式会社 is not read as Chinese "zhu shi hui she" only. (spelling, canonical)
@@ -446,7 +526,12 @@ const CJK_FORMS: &[(&str, &str)] = &[
     ("(주)", "jusik hoesa"),
     ("유한회사", "yuhan hoesa"),
     ("公司", "gongsi"),
-    ("จำกัด", "co ltd"),
+    // written as NFKC leaves it (the names are NFKC-normalised first): ำ (sara am) becomes
+    // nikhahit + sara aa, so the composed spelling never matched
+    ("จํากัด", "co ltd"),
+    // Hebrew בע"מ (be'eravon mugbal, "limited"), with a quotation mark or gershayim
+    ("בע\"מ", "ltd"),
+    ("בע״מ", "ltd"),
 ];
 
 impl LegalForm {
@@ -491,6 +576,8 @@ impl LegalForm {
 pub const EQUIVALENT_FORMS: &[&[&str]] = &[
     &["ltd", "co ltd", "youxian gongsi"],
     &["pte ltd", "pvt ltd"],
+    // Turkish A.Ş. folds to "as": it abbreviates anonim şirketi
+    &["as", "as tr"],
 ];
 
 /// Number of distinct legal-form spellings recognised (for docs and tests).
@@ -967,6 +1054,12 @@ pub fn split_name(raw: &str) -> NameParts {
     // qualifiers: they are set aside so the legal form before them is still found, and their
     // words are added back after it.
     let (main, qualifiers) = set_aside_parentheses(&nfkc);
+    let public_thai = qualifiers.trim() == "มหาชน";
+    let qualifiers = if public_thai {
+        String::new()
+    } else {
+        qualifiers
+    };
     let mut cjk_form = None;
     let mut text = main.trim().to_string();
     for (spelling, canon) in CJK_FORMS {
@@ -985,7 +1078,11 @@ pub fn split_name(raw: &str) -> NameParts {
             }
         }
     }
-    // Thai: บริษัท … จำกัด ("company … limited") is one form written around the name
+    // Thai: บริษัท … จำกัด ("company … limited") is one form written around the name, and
+    // จำกัด (มหาชน) is "public company limited"
+    if public_thai && cjk_form == Some("co ltd") {
+        cjk_form = Some("plc");
+    }
     if let Some(rest) = text.trim().strip_prefix("บริษัท") {
         if !rest.trim().is_empty() {
             cjk_form = cjk_form.or(Some("co ltd"));
@@ -1014,9 +1111,12 @@ pub fn split_name(raw: &str) -> NameParts {
         break;
     }
     // prefixes (up to 6 words: "cong ty trach nhiem huu han")
+    let bare = forms.is_empty();
     for len in (1..=6.min(toks.len().saturating_sub(1))).rev() {
         let cand = toks[..len].join(" ");
-        if PREFIX_FORMS.contains(&cand.as_str()) {
+        if PREFIX_FORMS.contains(&cand.as_str())
+            || (bare && BARE_PREFIX_FORMS.contains(&cand.as_str()))
+        {
             if let Some(c) = canonical_of(&cand) {
                 toks.drain(..len);
                 forms.push(c);
@@ -1047,19 +1147,29 @@ pub fn split_name(raw: &str) -> NameParts {
     }
 }
 
-/// Splits text into what is outside parentheses and what is inside them.
+/// Splits text into what is outside parentheses and what is inside them. A bracketed part
+/// that is itself a legal form stays in place: "Acme (Pty) Ltd" is "Acme Pty Ltd".
 fn set_aside_parentheses(s: &str) -> (String, String) {
     let (mut main, mut inner) = (String::with_capacity(s.len()), String::new());
     let mut depth = 0usize;
+    // where the outermost open group starts in `inner`
+    let mut start = 0;
     for c in s.chars() {
         match c {
             '(' | '[' => {
+                if depth == 0 {
+                    start = inner.len();
+                }
                 depth += 1;
                 main.push(' ');
                 inner.push(' ');
             }
             ')' | ']' if depth > 0 => {
                 depth -= 1;
+                if depth == 0 && canonical_of(&tokens(&fold(&inner[start..])).join(" ")).is_some() {
+                    main.push_str(&inner[start..]);
+                    inner.truncate(start);
+                }
                 main.push(' ');
                 inner.push(' ');
             }
@@ -1478,6 +1588,53 @@ mod tests {
         assert!(LEGAL_FORMS.len() >= 30);
         // A name that is only a legal-form word keeps it as its name.
         assert_eq!(split_name("Limited").tokens, ["limited"]);
+    }
+
+    #[test]
+    fn registers_write_a_form_in_full_or_short_alike() {
+        // (full, short): the same words and the same form, wherever each register puts it
+        for (a, b) in [
+            (
+                "ΕΘΝΙΚΗ ΤΡΑΠΕΖΑ ΤΗΣ ΕΛΛΑΔΟΣ Α.Ε.",
+                "Εθνική Τράπεζα της Ελλάδος Ανώνυμη Εταιρεία",
+            ),
+            ("KGHM Polska Miedź Spółka Akcyjna", "KGHM Polska Miedz S.A."),
+            ("Skoda Auto akciová společnost", "Skoda Auto a.s."),
+            ("Nova společnost s ručením omezeným", "Nova s.r.o."),
+            (
+                "Publichnoe Aktsionernoe Obshchestvo Sberbank",
+                "Sberbank PJSC",
+            ),
+            (
+                "Obshchestvo s Ogranichennoy Otvetstvennostyu Romashka",
+                "OOO Romashka",
+            ),
+            ("Romashka Open Joint Stock Company", "Romashka OJSC"),
+            ("Aktiebolaget Volvo", "Volvo AB"),
+            ("Perseroan Terbatas Maju Jaya", "PT Maju Jaya"),
+            ("SIA Baltic Trade", "Baltic Trade SIA"),
+            ("UAB Vilniaus Prekyba", "Vilniaus Prekyba UAB"),
+            ("Acme (Pty) Ltd", "Acme Proprietary Limited"),
+            ("Koç Holding A.Ş.", "Koc Holding Anonim Sirketi"),
+            ("Acme Societas Europaea", "Acme SE"),
+            ("Acme Kommanditgesellschaft auf Aktien", "Acme KGaA"),
+            ("Acme Sociedad Anónima Cerrada", "Acme S.A.C."),
+            ("ธนาคารกรุงเทพ จำกัด (มหาชน)", "ธนาคารกรุงเทพ PCL"),
+            ("בנק הפועלים בע\"מ", "בנק הפועלים Ltd"),
+        ] {
+            let (x, y) = (split_name(a), split_name(b));
+            assert_eq!(x.tokens, y.tokens, "{a} / {b}");
+            let (fx, fy) = (x.legal_form.expect(a), y.legal_form.expect(b));
+            assert_eq!(fx.agreement(fy), 2, "{a} {fx:?} / {b} {fy:?}");
+        }
+        // a Baltic form word before a name that has its own form is a name ("Sia")
+        let p = split_name("Sia Trading Ltd");
+        assert_eq!(
+            (p.tokens, p.legal_form),
+            (vec!["sia".into(), "trading".into()], Some(LegalForm("ltd")))
+        );
+        // a bracketed place stays a qualifier
+        assert_eq!(split_name("Acme (S) Pte Ltd").tokens, ["acme", "s"]);
     }
 
     #[test]
