@@ -21,6 +21,9 @@
 //! - **Arabic skeletons**: where names in Arabic script occur, the consonant skeletons of a
 //!   name's rarest words (see [`skeleton_keys`]); their blocks pair Arabic-script names with
 //!   Latin ones only ([`skeleton_pairs`]).
+//! - **acronyms**: a name with a word written as an acronym ("IBM Corp") meets the names that
+//!   have a run of words with its initials ("International Business Machines"), and only those
+//!   ([`initials_pairs`]).
 //!
 //! A block of at most `max_block` records yields all its pairs. A larger block yields only
 //! the pairs within a window of [`WINDOW`] in the order of the records' names (sorted
@@ -195,7 +198,7 @@ fn typo_variants(w: &str) -> Vec<u64> {
 }
 
 /// The blocking spelling of a name word (see [`canonical_words`]).
-fn blocking_word(c: &Corpus, t: u32) -> u32 {
+pub(crate) fn blocking_word(c: &Corpus, t: u32) -> u32 {
     c.canonical.get(t as usize).copied().unwrap_or(t)
 }
 
@@ -359,6 +362,79 @@ fn skeleton_pairs(
                 .filter(|&(a, b)| is_arabic(a) != is_arabic(b)),
         );
     }
+}
+
+/// Longest name whose runs of words are read for initials (see [`initials_pairs`]).
+const INITIALS_MAX_WORDS: usize = 8;
+
+/// Calls `f(initials, words)` for each run of consecutive words of a name, of a length in
+/// [`super::normalize::ACRONYM_LEN`], when the name has at most [`INITIALS_MAX_WORDS`] words.
+pub(crate) fn initial_runs(v: &Vocab, tokens: &[u32], mut f: impl FnMut(&[u8], &[u32])) {
+    if tokens.len() > INITIALS_MAX_WORDS {
+        return;
+    }
+    let firsts: Vec<u8> = tokens.iter().map(|&t| v.shape[t as usize].first).collect();
+    for len in super::normalize::ACRONYM_LEN {
+        for (j, run) in firsts.windows(len).enumerate() {
+            f(run, &tokens[j..j + len]);
+        }
+    }
+}
+
+/// Pairs a record whose name has a word written as an acronym ([`Vocab::is_acronym`]: "IBM
+/// Corp") with each record of its class that has a run of consecutive name words with those
+/// initials ("International Business Machines Corporation"); the two share no word, so no
+/// other key meets them. Only acronyms and runs pair, never two runs of like initials ("Global
+/// Trading Services" / "Golden Tech Systems"). An acronym that more than `max_block² / 2` pairs
+/// would link is too common to say which firm it is, and gives none. Without acronyms in the
+/// corpus, nothing to do.
+///
+/// # Complexity
+/// O(n · w) for the runs of the n records' names of at most [`INITIALS_MAX_WORDS`] words, plus
+/// the pairs.
+fn initials_pairs(c: &Corpus, cfg: &BlockConfig) -> Vec<(u32, u32)> {
+    use std::collections::HashMap;
+    if !c.names.has_acronyms {
+        return Vec::new();
+    }
+    let v = &c.names;
+    // each acronym: the records that write it, and those with a run of its initials
+    let mut sides: HashMap<&[u8], (Vec<u32>, Vec<u32>)> = (0..v.strings.len() as u32)
+        .filter(|&t| v.is_acronym(t))
+        .map(|t| (v.strings[t as usize].as_bytes(), Default::default()))
+        .collect();
+    for (i, r) in c.records.iter().enumerate() {
+        let i = i as u32;
+        for name in &r.names {
+            for &t in &name.tokens {
+                if v.is_acronym(t) {
+                    let side = sides.get_mut(v.strings[t as usize].as_bytes());
+                    side.expect("every acronym has an entry").0.push(i);
+                }
+            }
+            initial_runs(v, &name.tokens, |run, _| {
+                if let Some(side) = sides.get_mut(run) {
+                    side.1.push(i);
+                }
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for (mut acronym, mut initials) in sides.into_values() {
+        acronym.dedup();
+        initials.dedup();
+        if acronym.len() * initials.len() > cfg.max_block * cfg.max_block / 2 {
+            continue;
+        }
+        for &a in &acronym {
+            for &b in &initials {
+                if a != b && c.records[a as usize].class == c.records[b as usize].class {
+                    out.push((a.min(b), a.max(b)));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The orders of the sorted-neighbourhood passes (see [`sorted_passes`]).
@@ -608,6 +684,7 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Candidates, BlockStats) {
         })
         .collect();
     pairs.extend(pass_pairs);
+    pairs.extend(initials_pairs(c, cfg));
     pairs.par_sort_unstable();
     pairs.dedup();
     // the recall pairs of the windowed blocks other than typo and skeleton keys' (see the
@@ -870,6 +947,33 @@ mod tests {
         across.sort_unstable();
         across.dedup();
         assert!(across.len() <= WINDOW * (WINDOW + 1) / 2, "{across:?}");
+    }
+
+    #[test]
+    fn acronyms_meet_the_names_they_are_the_initials_of() {
+        let names = [
+            "IBM Corp",
+            "International Business Machines Corporation",
+            "Global Trading Services Ltd",
+            "Golden Tech Systems Ltd",
+            "GTS Ltd",
+            "IBM Global Services Inc",
+            "SUN TRADING LTD",
+            "Star United Networks Trading Ltd",
+        ];
+        let raws: Vec<RawRecord> = (0..names.len())
+            .map(|i| raw(i as i64 + 1, "company", names[i]))
+            .collect();
+        let c = prepare(&raws);
+        let cfg = BlockConfig {
+            max_block: 100,
+            skip_block: 5000,
+        };
+        let mut pairs = initials_pairs(&c, &cfg);
+        pairs.sort_unstable();
+        // IBM meets its one expansion; GTS begins two names and meets neither, and two runs of
+        // like initials never meet each other; a name in capitals has no acronym
+        assert_eq!(pairs, vec![(0, 1), (1, 5)]);
     }
 
     #[test]

@@ -603,6 +603,42 @@ pub struct NameParts {
     /// The words of `tokens` that are readings of Arabic-script words (see
     /// [`super::arabic`]), sorted.
     pub readings: Vec<String>,
+    /// The words of `tokens` written as an acronym (see [`written_acronyms`]), sorted.
+    pub acronyms: Vec<String>,
+}
+
+/// Lengths of a word taken for an acronym. Two letters are too ambiguous ("GE", "HP", "AB" …
+/// and every country code); beyond five, initials are rarely how a firm is called.
+pub const ACRONYM_LEN: std::ops::RangeInclusive<usize> = 3..=5;
+
+/// The words of a name written as acronyms, folded: dotted initials ("I.B.M.") and, in a name
+/// that has lower-case letters, words in capitals ("IBM Corp", "Acme GTS Ltd"), of
+/// [`ACRONYM_LEN`] letters. A name written all in capitals (customs documents, screening
+/// lists) says nothing of which of its words are acronyms, and gives none.
+pub fn written_acronyms(name: &str) -> Vec<String> {
+    let mixed = name.chars().any(char::is_lowercase);
+    let mut out: Vec<String> = Vec::new();
+    for word in name.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '/')) {
+        let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
+        let letters: String = word.chars().filter(|&c| c != '.').collect();
+        if !ACRONYM_LEN.contains(&letters.len())
+            || !letters.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            continue;
+        }
+        // "I.B.M." or "I.B.M": one letter between dots
+        let dotted = word
+            .trim_end_matches('.')
+            .split('.')
+            .all(|part| part.len() == 1);
+        let capitals = mixed && letters.chars().all(|c| c.is_ascii_uppercase());
+        if dotted || capitals {
+            out.push(letters.to_ascii_lowercase());
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Words that carry no identity in a name: articles and "and" in the languages of company
@@ -1140,10 +1176,13 @@ pub fn split_name(raw: &str) -> NameParts {
         out = toks;
     }
     let readings = arabic.map(|r| r.readings_among(&out)).unwrap_or_default();
+    let mut acronyms = written_acronyms(&nfkc);
+    acronyms.retain(|a| out.contains(a));
     NameParts {
         tokens: out,
         legal_form,
         readings,
+        acronyms,
     }
 }
 
@@ -1635,6 +1674,18 @@ mod tests {
         );
         // a bracketed place stays a qualifier
         assert_eq!(split_name("Acme (S) Pte Ltd").tokens, ["acme", "s"]);
+    }
+
+    #[test]
+    fn acronyms_are_what_the_writer_set_in_capitals_or_dotted() {
+        assert_eq!(written_acronyms("IBM Corp"), ["ibm"]);
+        assert_eq!(split_name("IBM Corp").acronyms, ["ibm"]);
+        assert_eq!(split_name("I.B.M. Corporation").acronyms, ["ibm"]);
+        assert_eq!(split_name("Acme GTS Holdings, Ltd.").acronyms, ["gts"]);
+        // a name all in capitals says nothing; two letters are too few; a legal form is none
+        assert!(split_name("SUN TRADING LTD").acronyms.is_empty());
+        assert!(split_name("AB Volvo").acronyms.is_empty());
+        assert!(split_name("Acme Trading LLC").acronyms.is_empty());
     }
 
     #[test]

@@ -141,6 +141,12 @@ pub struct Vocab {
     pub skeleton: Vec<u64>,
     /// Which words are readings of Arabic-script words (filled while interning).
     arabic_reading: Vec<bool>,
+    /// Which words were written as an acronym somewhere (see
+    /// [`normalize::written_acronyms`]; filled while interning). Names only.
+    acronym: Vec<bool>,
+    /// Whether any word is an acronym (comparison and blocking skip their initials rules
+    /// otherwise).
+    pub has_acronyms: bool,
     /// Each word's [`Shape`]: what comparison can tell of it without reading its letters.
     pub shape: Vec<Shape>,
     /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
@@ -199,6 +205,7 @@ impl Vocab {
         self.df.push(0);
         self.spelling_df.push(0);
         self.arabic_reading.push(false);
+        self.acronym.push(false);
         self.index.insert(s.to_string(), i);
         i
     }
@@ -249,6 +256,18 @@ impl Vocab {
                 .unwrap_or(false)
         };
         names.iter().any(|n| n.tokens.iter().any(|&t| reading(t)))
+    }
+
+    /// Whether word `t` was written as an acronym (see [`Vocab::acronym`]).
+    pub fn is_acronym(&self, t: u32) -> bool {
+        self.acronym.get(t as usize).copied().unwrap_or(false)
+    }
+
+    /// Records that `s` (interned) was written as an acronym.
+    fn mark_acronym(&mut self, s: &str) {
+        let i = self.intern(s);
+        self.acronym[i as usize] = true;
+        self.has_acronyms = true;
     }
 
     /// Records that `s` (interned) is the reading of an Arabic-script word.
@@ -449,12 +468,14 @@ fn person_parts(s: &str) -> normalize::NameParts {
             tokens,
             legal_form: None,
             readings,
+            acronyms: Vec::new(),
         };
     }
     normalize::NameParts {
         tokens: normalize::person_tokens(s),
         legal_form: None,
         readings: Vec::new(),
+        acronyms: Vec::new(),
     }
 }
 
@@ -601,6 +622,9 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
             for k in &p.readings {
                 corpus.names.mark_reading(k);
             }
+            for k in &p.acronyms {
+                corpus.names.mark_acronym(k);
+            }
             seen.extend(&tokens);
             let compact = h64(&p.tokens.concat());
             if spellings.insert(h64(&p.tokens.join(" "))) {
@@ -704,6 +728,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     corpus.addresses.finish(n);
     corpus.cities.finish(n);
     corpus.canonical = super::block::canonical_words(&corpus.names);
+    unmark_ambiguous_acronyms(&mut corpus, &records);
     let crowds = address_crowds(&corpus, &records);
     for (r, n) in records.iter_mut().zip(crowds) {
         r.address_crowd = n;
@@ -728,6 +753,54 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
 pub fn address_key(v: &Vocab, address: &[u32]) -> Option<(u32, u32)> {
     let t = v.rarest(address, 2);
     (t.len() == 2).then(|| (t[0].min(t[1]), t[0].max(t[1])))
+}
+
+/// Takes back the acronym mark of every acronym whose letters begin more than one name in the
+/// corpus (runs of consecutive words, in their blocking spelling, so that a firm's typos and
+/// plurals count once): "GTS" beside both "Global Trading Services" and "Golden Tech Systems"
+/// says neither, and credited against both it joined the two firms through the acronym. An
+/// acronym that begins one name, or none, keeps its mark.
+fn unmark_ambiguous_acronyms(c: &mut Corpus, records: &[Prepared]) {
+    /// What the corpus spells an acronym as.
+    enum Expansion {
+        None,
+        One(Vec<u32>),
+        Many,
+    }
+    if !c.names.has_acronyms {
+        return;
+    }
+    let mut expansions: HashMap<&[u8], Expansion> = (0..c.names.strings.len())
+        .filter(|&t| c.names.acronym[t])
+        .map(|t| (c.names.strings[t].as_bytes(), Expansion::None))
+        .collect();
+    for r in records {
+        for name in &r.names {
+            super::block::initial_runs(&c.names, &name.tokens, |run, words| {
+                let Some(e) = expansions.get_mut(run) else {
+                    return;
+                };
+                let words: Vec<u32> = words
+                    .iter()
+                    .map(|&w| super::block::blocking_word(c, w))
+                    .collect();
+                *e = match std::mem::replace(e, Expansion::Many) {
+                    Expansion::None => Expansion::One(words),
+                    Expansion::One(x) if x == words => Expansion::One(x),
+                    _ => Expansion::Many,
+                };
+            });
+        }
+    }
+    let ambiguous: Vec<u32> = expansions
+        .into_iter()
+        .filter(|(_, e)| matches!(e, Expansion::Many))
+        .filter_map(|(w, _)| c.names.get(std::str::from_utf8(w).ok()?))
+        .collect();
+    for t in ambiguous {
+        c.names.acronym[t as usize] = false;
+    }
+    c.names.has_acronyms = c.names.acronym.iter().any(|&a| a);
 }
 
 /// For each record, how many differently named organisations give its address: the number of
