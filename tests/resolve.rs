@@ -198,6 +198,47 @@ fn odd_names_resolve_and_explain_without_failing() {
 }
 
 #[test]
+fn an_acronym_meets_the_one_name_it_is_the_initials_of() {
+    let env = Env::new();
+    let parties = env.path("parties.csv");
+    let mut csv = String::from("id,kind,name,city,country\n");
+    for (id, name, city) in [
+        ("I1", "IBM Corp", "Armonk"),
+        (
+            "I2",
+            "International Business Machines Corporation",
+            "Armonk",
+        ),
+        ("I3", "I.B.M. Corporation", "Armonk"),
+        // GTS begins two names: it says neither
+        ("G1", "GTS Ltd", "Boston"),
+        ("G2", "Global Trading Services Ltd", "Boston"),
+        ("G3", "Golden Tech Systems Ltd", "Boston"),
+        // in capitals throughout, SUN is a word
+        ("S1", "SUN TRADING LTD", "Denver"),
+        ("S2", "Star United Networks Trading Ltd", "Denver"),
+    ] {
+        csv.push_str(&format!("{id},company,{name},{city},US\n"));
+    }
+    let syllables = ["ka", "lo", "mi", "ru", "te", "zo", "be", "nu"];
+    for i in 0..300usize {
+        let word: String = [i % 8, i / 8 % 8, i / 64 % 8]
+            .iter()
+            .map(|&k| syllables[k])
+            .collect();
+        csv.push_str(&format!("F{i},company,{word}x Holdings Inc,Chicago,US\n"));
+    }
+    std::fs::write(&parties, csv).unwrap();
+    env.ok(&["ingest", parties.to_str().unwrap()]);
+    env.ok(&["resolve", "--no-em"]);
+    assert_eq!(entity_of(&env, "I1"), entity_of(&env, "I2"));
+    assert_eq!(entity_of(&env, "I3"), entity_of(&env, "I2"));
+    for (a, b) in [("G1", "G2"), ("G1", "G3"), ("G2", "G3"), ("S1", "S2")] {
+        assert_ne!(entity_of(&env, a), entity_of(&env, b), "{a} {b}");
+    }
+}
+
+#[test]
 fn arabic_registry_names_meet_their_latin_spellings() {
     // a register in Arabic, the same firms as shipping documents spell them, and firms whose
     // Latin names share an Arabic name's consonants but not its long vowels
