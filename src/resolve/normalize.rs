@@ -291,7 +291,8 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
     ),
     ("kft", LLC, &["kft", "korlatolt felelossegu tarsasag"]),
     ("doo", LLC, &["doo", "d o o", "eood", "ood"]),
-    ("pt", ID, &["pt", "perseroan terbatas"]),
+    // "(Persero)" marks a state-owned PT: PT Pertamina (Persero), PT Telkom Indonesia (Persero)
+    ("pt", ID, &["pt", "perseroan terbatas", "persero"]),
     ("tbk", ID | JSC, &["tbk", "pt tbk", "persero tbk"]),
     ("cv", ID | PART, &["cv", "commanditaire vennootschap"]),
     ("fze", FZ, &["fze", "fz e", "free zone establishment"]),
@@ -377,7 +378,9 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
     ),
     (
         "gufen youxian gongsi",
-        LTD | JSC,
+        // Taiwan's firms also write "Inc." or "Corporation" (華碩電腦股份有限公司, ASUSTeK
+        // Computer Inc.)
+        LTD | JSC | CORP,
         &["gufen youxian gongsi", "gufenyouxiangongsi"],
     ),
     ("gongsi", CORP | LTD, &["gongsi"]),
@@ -590,6 +593,80 @@ fn canonical_of(spelling: &str) -> Option<&'static str> {
         .iter()
         .find(|(_, _, s)| s.contains(&spelling))
         .map(|(c, _, _)| *c)
+}
+
+/// Cities that registers and documents name in different languages: the local or older name
+/// (folded), and the English one. "München" on one record and "Munich" on another is one city;
+/// left apart, the disagreement cost a matching pair more evidence than its names gave it.
+const CITY_NAMES: &[(&str, &str)] = &[
+    ("munchen", "munich"),
+    ("muenchen", "munich"),
+    ("koln", "cologne"),
+    ("koeln", "cologne"),
+    ("wien", "vienna"),
+    ("praha", "prague"),
+    ("warszawa", "warsaw"),
+    ("lisboa", "lisbon"),
+    ("roma", "rome"),
+    ("milano", "milan"),
+    ("torino", "turin"),
+    ("napoli", "naples"),
+    ("firenze", "florence"),
+    ("venezia", "venice"),
+    ("geneve", "geneva"),
+    ("genf", "geneva"),
+    ("bruxelles", "brussels"),
+    ("brussel", "brussels"),
+    ("antwerpen", "antwerp"),
+    ("den haag", "the hague"),
+    ("s gravenhage", "the hague"),
+    ("kobenhavn", "copenhagen"),
+    ("goteborg", "gothenburg"),
+    ("athina", "athens"),
+    ("moskva", "moscow"),
+    ("sankt peterburg", "saint petersburg"),
+    ("st petersburg", "saint petersburg"),
+    ("kiev", "kyiv"),
+    ("kyiv", "kyiv"),
+    ("peking", "beijing"),
+    ("canton", "guangzhou"),
+    ("xianggang", "hong kong"),
+    ("hongkong", "hong kong"),
+    ("aomen", "macau"),
+    ("macao", "macau"),
+    ("taibei", "taipei"),
+    ("xinbei", "new taipei"),
+    ("new taipei city", "new taipei"),
+    ("saigon", "ho chi minh city"),
+    ("ho chi minh", "ho chi minh city"),
+    ("thanh pho ho chi minh", "ho chi minh city"),
+    ("tp ho chi minh", "ho chi minh city"),
+    ("ha noi", "hanoi"),
+    ("bombay", "mumbai"),
+    ("calcutta", "kolkata"),
+    ("madras", "chennai"),
+    ("bangalore", "bengaluru"),
+    ("rangoon", "yangon"),
+    ("krung thep", "bangkok"),
+    ("krung thep maha nakhon", "bangkok"),
+    ("singapura", "singapore"),
+    ("teheran", "tehran"),
+    ("dubayy", "dubai"),
+    ("abu zaby", "abu dhabi"),
+    ("ad dawhah", "doha"),
+    ("ar riyad", "riyadh"),
+    ("al kuwayt", "kuwait city"),
+    ("ciudad de mexico", "mexico city"),
+    ("mexico df", "mexico city"),
+];
+
+/// A city field folded ([`fold`]) and, when it is one of [`CITY_NAMES`], in its English name.
+pub fn city(raw: &str) -> String {
+    let folded = fold(raw);
+    CITY_NAMES
+        .iter()
+        .find(|(local, _)| *local == folded)
+        .map_or(folded, |(_, english)| (*english).to_string())
 }
 
 /// A business name split into its distinctive words and its legal form.
@@ -823,6 +900,42 @@ const BUSINESS_WORDS: &[(&str, &str)] = &[
     ("menedzhment", "management"),
     ("konsalting", "consulting"),
     ("kepital", "capital"),
+    // Japanese, Korean and Chinese business words as registers romanize them ("Hitachi
+    // Seisakusho", "Mitsubishi Shoji", "Hanil Muyeok", "Huawei Keji"); the same words in
+    // their own scripts are in the CJK table of `cjk`
+    ("shoji", "trading"),
+    ("tsusho", "trading"),
+    ("boeki", "trading"),
+    ("kogyo", "industry"),
+    ("sangyo", "industry"),
+    ("seisakusho", "manufacturing"),
+    ("denki", "electric"),
+    ("denshi", "electronic"),
+    ("kagaku", "chemical"),
+    ("seiyaku", "pharmaceutical"),
+    ("kensetsu", "construction"),
+    ("kaiun", "shipping"),
+    ("butsuryu", "logistic"),
+    ("kikai", "machinery"),
+    ("muyeok", "trading"),
+    ("sangsa", "trading"),
+    ("jeonja", "electronic"),
+    ("saneop", "industry"),
+    ("hwahak", "chemical"),
+    ("mulryu", "logistic"),
+    ("maoyi", "trading"),
+    ("keji", "technology"),
+    ("dianzi", "electronic"),
+    ("shiye", "industry"),
+    ("gongye", "industry"),
+    ("wuliu", "logistic"),
+    ("huagong", "chemical"),
+    ("jixie", "machinery"),
+    ("zhizao", "manufacturing"),
+    ("touzi", "investment"),
+    ("konggu", "holding"),
+    ("jituan", "group"),
+    ("guoji", "international"),
     // Turkish (Turkey's registry names: "… Elektronik Sanayi ve Ticaret A.Ş.")
     ("ticaret", "trading"),
     ("sanayi", "industry"),
@@ -1686,6 +1799,18 @@ mod tests {
         assert!(split_name("SUN TRADING LTD").acronyms.is_empty());
         assert!(split_name("AB Volvo").acronyms.is_empty());
         assert!(split_name("Acme Trading LLC").acronyms.is_empty());
+    }
+
+    #[test]
+    fn cities_read_in_english() {
+        assert_eq!(city("München"), "munich");
+        assert_eq!(city("Санкт-Петербург"), city("Saint Petersburg"));
+        assert_eq!(city("TP. Hồ Chí Minh"), "ho chi minh city");
+        assert_eq!(city("Kuala Lumpur"), "kuala lumpur");
+        // every English name reads as itself
+        for (_, english) in CITY_NAMES {
+            assert_eq!(city(english), *english);
+        }
     }
 
     #[test]

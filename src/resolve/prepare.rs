@@ -392,7 +392,7 @@ fn draft(r: &RawRecord) -> Draft {
     let city = r
         .city
         .as_deref()
-        .map(normalize::fold)
+        .map(normalize::city)
         .filter(|c| !c.is_empty());
     Draft {
         class,
