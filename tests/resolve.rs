@@ -197,6 +197,19 @@ fn odd_names_resolve_and_explain_without_failing() {
     env.ok(&["entity", &entity_of(&env, "Q0").to_string()]);
 }
 
+/// Appends 300 firms with made-up names ("kalomix Holdings …"; `rest` is the rest of the name and
+/// the city and country columns), so that a name word seen once is as rare as in a register.
+fn filler_firms(csv: &mut String, rest: &str) {
+    let syllables = ["ka", "lo", "mi", "ru", "te", "zo", "be", "nu"];
+    for i in 0..300usize {
+        let word: String = [i % 8, i / 8 % 8, i / 64 % 8]
+            .iter()
+            .map(|&k| syllables[k])
+            .collect();
+        csv.push_str(&format!("F{i},company,{word}x {rest}\n"));
+    }
+}
+
 #[test]
 fn an_acronym_meets_the_one_name_it_is_the_initials_of() {
     let env = Env::new();
@@ -220,14 +233,7 @@ fn an_acronym_meets_the_one_name_it_is_the_initials_of() {
     ] {
         csv.push_str(&format!("{id},company,{name},{city},US\n"));
     }
-    let syllables = ["ka", "lo", "mi", "ru", "te", "zo", "be", "nu"];
-    for i in 0..300usize {
-        let word: String = [i % 8, i / 8 % 8, i / 64 % 8]
-            .iter()
-            .map(|&k| syllables[k])
-            .collect();
-        csv.push_str(&format!("F{i},company,{word}x Holdings Inc,Chicago,US\n"));
-    }
+    filler_firms(&mut csv, "Holdings Inc,Chicago,US");
     std::fs::write(&parties, csv).unwrap();
     env.ok(&["ingest", parties.to_str().unwrap()]);
     env.ok(&["resolve", "--no-em"]);
@@ -269,17 +275,7 @@ fn arabic_registry_names_meet_their_latin_spellings() {
     ] {
         csv.push_str(&format!("{id},company,{name},{city},{country}\n"));
     }
-    // other firms, so that a name word seen once is as rare as in a register
-    let syllables = ["ka", "lo", "mi", "ru", "te", "zo", "be", "nu"];
-    for i in 0..300usize {
-        let word: String = [i % 8, i / 8 % 8, i / 64 % 8]
-            .iter()
-            .map(|&k| syllables[k])
-            .collect();
-        csv.push_str(&format!(
-            "F{i},company,{word}x Holdings Pte Ltd,Singapore,SG\n"
-        ));
-    }
+    filler_firms(&mut csv, "Holdings Pte Ltd,Singapore,SG");
     std::fs::write(&parties, csv).unwrap();
     env.ok(&["ingest", parties.to_str().unwrap()]);
     // the documented prior: EM has too few pairs here to learn from
