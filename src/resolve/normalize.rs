@@ -1579,10 +1579,39 @@ pub fn domain(raw: &str) -> Option<String> {
 }
 
 /// Normalises a registration or tax id: letters and digits, upper case; ids shorter than 4
-/// characters are too ambiguous to compare.
+/// characters are too ambiguous to compare. Sources write the register's label into the field
+/// or leave it out ("UEN 201912345K", "Reg. No.: 201912345-K", "201912345K"), so the words
+/// before the id's first word with a digit and after its last are labels, not the id; except a
+/// two-letter word (a country prefix: "DE 123456789") other than "No". An id without any digit
+/// is kept whole.
+///
+/// ```
+/// use trawl::resolve::normalize::registration_id;
+/// assert_eq!(registration_id("UEN 201912345-K"), registration_id("201912345K"));
+/// assert_eq!(registration_id("Company No.: 0123 4567").as_deref(), Some("01234567"));
+/// ```
 pub fn registration_id(raw: &str) -> Option<String> {
-    let r: String = raw
-        .chars()
+    let words: Vec<&str> = raw
+        .split(|c: char| c.is_whitespace() || c == ':')
+        .filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric()))
+        .collect();
+    // a word of the id: one with a digit, or a two-letter prefix ("DE 123456789", a VAT
+    // number's country) other than "No"
+    let numbered = |w: &&str| {
+        let letters: String = w.chars().filter(char::is_ascii_alphanumeric).collect();
+        w.chars().any(|c| c.is_ascii_digit())
+            || (letters.len() == 2 && !matches!(letters.to_ascii_lowercase().as_str(), "no" | "nr"))
+    };
+    let id = match (
+        words.iter().position(numbered),
+        words.iter().rposition(numbered),
+    ) {
+        (Some(first), Some(last)) => &words[first..=last],
+        _ => &words[..],
+    };
+    let r: String = id
+        .iter()
+        .flat_map(|w| w.chars())
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
         .collect();
@@ -1954,5 +1983,16 @@ mod tests {
             registration_id("201912345-K").as_deref(),
             Some("201912345K")
         );
+        // the register's label is no part of the id; letters inside or beside its digits are
+        for (labelled, id) in [
+            ("Reg. No.: 201912345-K", "201912345K"),
+            ("CIN U72200MH2000PLC123456", "U72200MH2000PLC123456"),
+            ("VAT DE 123456789", "DE123456789"),
+            ("HRB 86891 (Amtsgericht München)", "86891"),
+            ("KvK-nummer 12345678", "12345678"),
+            ("ABCDEF", "ABCDEF"),
+        ] {
+            assert_eq!(registration_id(labelled).as_deref(), Some(id), "{labelled}");
+        }
     }
 }
