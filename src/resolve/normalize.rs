@@ -1378,6 +1378,7 @@ const ADDRESS_WORDS: &[(&str, &str)] = &[
     ("lane", "ln"),
     ("highway", "hwy"),
     ("building", "bldg"),
+    ("block", "blk"),
     ("bld", "bldg"),
     ("bldng", "bldg"),
     ("floor", "fl"),
@@ -1420,7 +1421,9 @@ const ADDRESS_WORDS: &[(&str, &str)] = &[
 const ADDRESS_DROP: &[&str] = &["no", "nr", "number", "num", "and", "the", "of"];
 
 /// Normalises an address to tokens: folded, street/unit words abbreviated one way, "No." and
-/// similar dropped, floor/unit markers like "#05-12" split into their numbers.
+/// similar dropped, floor/unit markers like "#05-12" split into their numbers, ordinals read as
+/// their number and "/F" after a number as the floor ("5/F", "5th Floor" and "Floor 5" give the
+/// same words).
 ///
 /// ```
 /// use trawl::resolve::normalize::address_tokens;
@@ -1434,19 +1437,41 @@ pub fn address_tokens(raw: &str) -> Vec<String> {
     let folded = format!(" {folded} ");
     let mut folded = folded.replace(" post office box ", " pobox ");
     folded = folded.replace(" po box ", " pobox ");
-    folded
-        .split(' ')
-        .filter(|t| !t.is_empty() && !ADDRESS_DROP.contains(t))
-        .map(|t| {
+    let mut out: Vec<String> = Vec::new();
+    for t in folded.split(' ') {
+        if t.is_empty() || ADDRESS_DROP.contains(&t) {
+            continue;
+        }
+        let after_number = out
+            .last()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        out.push(
             if let Some((_, v)) = ADDRESS_WORDS.iter().find(|(k, _)| *k == t) {
                 v.to_string()
             } else if t.bytes().all(|b| b.is_ascii_digit()) {
                 t.to_string()
+            } else if let Some(n) = ordinal(t) {
+                // "5th Floor" is floor 5, "1st Avenue" avenue 1
+                n.to_string()
+            } else if t == "f" && after_number {
+                // "5/F", "12/F": the floor, as Hong Kong and Chinese addresses write it
+                "fl".to_string()
             } else {
                 canonical_word(t)
-            }
-        })
-        .collect()
+            },
+        );
+    }
+    out
+}
+
+/// The number of an English ordinal ("1st", "22nd", "3rd", "12th" → "1", "22", "3", "12").
+fn ordinal(t: &str) -> Option<&str> {
+    let digits = t.trim_end_matches(|c: char| c.is_ascii_lowercase());
+    let suffix = &t[digits.len()..];
+    (!digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && matches!(suffix, "st" | "nd" | "rd" | "th"))
+    .then_some(digits)
 }
 
 /// Whether text is written (at least partly) in a non-Latin script: any letter beyond the
