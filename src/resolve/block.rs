@@ -259,6 +259,15 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
         for &t in &rare {
             out.push(key(1, class, u64::from(t), 0));
         }
+        // "alnoor" also under "noor" (see `prepare::glued_articles`)
+        for &t in &name.tokens {
+            match c.names.article_stem.get(t as usize) {
+                Some(&s) if s != u32::MAX => {
+                    out.push(key(1, class, u64::from(blocking_word(c, s)), 0));
+                }
+                _ => {}
+            }
+        }
         if rare.len() == 2 {
             let (a, b) = (rare[0].min(rare[1]), rare[0].max(rare[1]));
             out.push(key(2, class, u64::from(a), u64::from(b)));

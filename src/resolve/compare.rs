@@ -108,6 +108,12 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     if a == b {
         return 1.0;
     }
+    if !v.article_stem.is_empty()
+        && (v.article_stem[a as usize] == b || v.article_stem[b as usize] == a)
+    {
+        // "alnoor" / "noor": the article glued on (see `prepare::glued_articles`)
+        return 1.0;
+    }
     if !v.skeleton.is_empty() && arabic_spelling(v, a, b) {
         return ROMANIZED;
     }
@@ -1064,6 +1070,39 @@ mod tests {
         let sim = |a: usize, b: usize| name_similarity(&c, &r[a], &r[b]).similarity;
         assert!(sim(0, 1) >= NAME_LEVELS[2], "{}", sim(0, 1));
         assert!(sim(2, 3) >= NAME_LEVELS[1], "{}", sim(2, 3));
+    }
+
+    #[test]
+    fn the_arabic_article_glued_on_is_the_article() {
+        let named = |id: i64, name: &str, country: &str| RawRecord {
+            country: Some(country.into()),
+            ..at(id, name, "")
+        };
+        let c = prepare(&[
+            named(1, "Al Noor Trading LLC", "AE"),
+            named(2, "ALNOOR TRADING L.L.C.", "AE"),
+            named(3, "Pine Trading Inc", "US"),
+            named(4, "Alpine Trading Inc", "US"),
+            named(5, "Al Noor Holding LLC", "AE"),
+            named(6, "ALNOOR INVESTMENT LLC", "AE"),
+            named(7, "Pine Holding Inc", "US"),
+            named(8, "Alpine Investment Inc", "US"),
+        ]);
+        let r = &c.records;
+        let sim = |a: usize, b: usize| name_similarity(&c, &r[a], &r[b]).similarity;
+        assert!(sim(0, 1) >= NAME_LEVELS[2], "{}", sim(0, 1));
+        assert_eq!(sim(0, 1), sim(1, 0));
+        // outside the Arab countries "al" starts a word
+        assert!(sim(2, 3) < NAME_LEVELS[1], "{}", sim(2, 3));
+        // and blocking meets the two spellings under the word (they share no other)
+        let keys = |i: usize| {
+            let mut k = Vec::new();
+            crate::resolve::block::keys(&c, &r[i], &mut k);
+            k
+        };
+        let share = |a: usize, b: usize| keys(a).iter().any(|k| keys(b).contains(k));
+        assert!(share(4, 5));
+        assert!(!share(6, 7));
     }
 
     #[test]

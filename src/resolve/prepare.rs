@@ -147,6 +147,10 @@ pub struct Vocab {
     /// Whether any word is an acronym (comparison and blocking skip their initials rules
     /// otherwise).
     pub has_acronyms: bool,
+    /// For a word that is the Arabic article glued to another word of the vocabulary ("alnoor"
+    /// → "noor"), that word; `u32::MAX` for the others; empty when there is none (see
+    /// [`glued_articles`]). Names only.
+    pub article_stem: Vec<u32>,
     /// Each word's [`Shape`]: what comparison can tell of it without reading its letters.
     pub shape: Vec<Shape>,
     /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
@@ -743,6 +747,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         countries.dedup();
         corpus.arabic_countries = countries;
     }
+    corpus.names.article_stem = glued_articles(&corpus.names, &records);
     corpus.records = records;
     corpus
 }
@@ -753,6 +758,45 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
 pub fn address_key(v: &Vocab, address: &[u32]) -> Option<(u32, u32)> {
     let t = v.rarest(address, 2);
     (t.len() == 2).then(|| (t[0].min(t[1]), t[0].max(t[1])))
+}
+
+/// Countries whose firms' names carry the Arabic article, written apart or glued ("Al Noor",
+/// "Al-Noor", "Alnoor"): the Arab League's members.
+const ARTICLE_COUNTRIES: &[[u8; 2]] = &[
+    *b"AE", *b"BH", *b"DJ", *b"DZ", *b"EG", *b"IQ", *b"JO", *b"KM", *b"KW", *b"LB", *b"LY", *b"MA",
+    *b"MR", *b"OM", *b"PS", *b"QA", *b"SA", *b"SD", *b"SO", *b"SY", *b"TN", *b"YE",
+];
+
+/// The article stems of the name words (see [`Vocab::article_stem`]): a word of a record of an
+/// [`ARTICLE_COUNTRIES`] country that starts with "al" or "el" and whose rest, of at least three
+/// letters, is a name word of the corpus too. "Al" is a stop word, so "Al Noor Trading" is
+/// "noor trading", while "ALNOOR TRADING" on a bill of lading was "alnoor trading" and shared
+/// no word with it. Only there: elsewhere "Alpine" is no article before "pine".
+fn glued_articles(v: &Vocab, records: &[Prepared]) -> Vec<u32> {
+    let mut stem = Vec::new();
+    for r in records {
+        if !r.country.is_some_and(|k| ARTICLE_COUNTRIES.contains(&k)) {
+            continue;
+        }
+        for name in &r.names {
+            for &t in &name.tokens {
+                let w = v.strings[t as usize].as_str();
+                let Some(rest) = w.strip_prefix("al").or_else(|| w.strip_prefix("el")) else {
+                    continue;
+                };
+                if rest.len() < 3 || !rest.bytes().all(|b| b.is_ascii_lowercase()) {
+                    continue;
+                }
+                if let Some(s) = v.get(rest) {
+                    if stem.is_empty() {
+                        stem = vec![u32::MAX; v.strings.len()];
+                    }
+                    stem[t as usize] = s;
+                }
+            }
+        }
+    }
+    stem
 }
 
 /// Takes back the acronym mark of every acronym whose letters begin more than one name in the
