@@ -108,9 +108,8 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     if a == b {
         return 1.0;
     }
-    let (x, y) = (v.shape[a as usize], v.shape[b as usize]);
-    if (x.article && v.article_stem[a as usize] == b)
-        || (y.article && v.article_stem[b as usize] == a)
+    if !v.article_stem.is_empty()
+        && (v.article_stem[a as usize] == b || v.article_stem[b as usize] == a)
     {
         // "alnoor" / "noor": the article glued on (see `prepare::glued_articles`)
         return 1.0;
@@ -118,6 +117,7 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
     if !v.skeleton.is_empty() && arabic_spelling(v, a, b) {
         return ROMANIZED;
     }
+    let (x, y) = (v.shape[a as usize], v.shape[b as usize]);
     let (short, long) = if x.len < y.len { (x, y) } else { (y, x) };
     // what `abbreviates` needs of the shorter word, and that its bytes all occur in the longer
     if short.len < long.len

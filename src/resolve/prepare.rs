@@ -174,9 +174,6 @@ pub struct Shape {
     /// First and last byte (0 for the empty word).
     pub first: u8,
     pub last: u8,
-    /// The word has an article stem ([`Vocab::article_stem`]), so that comparison reads that
-    /// table only for such words (it lies in the struct's padding).
-    pub article: bool,
 }
 
 impl Shape {
@@ -188,7 +185,6 @@ impl Shape {
             mask: b.iter().fold(0, |m, &x| m | 1 << ((x & 0x7F) % 32)),
             first: b.first().copied().unwrap_or(0),
             last: b.last().copied().unwrap_or(0),
-            article: false,
         }
     }
 }
@@ -752,14 +748,6 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         corpus.arabic_countries = countries;
     }
     corpus.names.article_stem = glued_articles(&corpus.names, &records);
-    for (shape, &stem) in corpus
-        .names
-        .shape
-        .iter_mut()
-        .zip(&corpus.names.article_stem)
-    {
-        shape.article = stem != u32::MAX;
-    }
     corpus.records = records;
     corpus
 }
