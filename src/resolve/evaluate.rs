@@ -10,6 +10,11 @@
 //!
 //! Identical mentions within one file share a record, so several truth ids can name one record;
 //! the record then takes its most common truth cluster and the conflicts are counted.
+//!
+//! On request, the errors themselves ([`ErrorRow`]): each part of a true entity that blocking
+//! left unreachable from the rest, each part that resolution split off, and each part of an
+//! entity that belongs to another true entity, with one record of the part and one of the rest
+//! to pass to `trawl explain-match`.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -66,6 +71,42 @@ pub struct EvalReport {
     pub predicted_entities: u64,
 }
 
+/// What went wrong with a part of a true entity or of a predicted one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorKind {
+    /// Records of one true entity that no chain of candidate pairs joins to the rest of it
+    /// (the largest part): blocking lost them, comparison never saw them.
+    Unreachable,
+    /// Records of one true entity in another predicted entity than the rest of it (the largest
+    /// part), though blocking reached them.
+    Split,
+    /// Records of a predicted entity that belong to another true entity than the rest of it
+    /// (the largest part).
+    Merged,
+}
+
+/// One error: a part of a true entity (unreachable, split) or of a predicted one (merged),
+/// with one record of the part and one of the rest, to pass to `trawl explain-match`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorRow {
+    pub kind: ErrorKind,
+    pub truth_cluster: String,
+    /// The predicted entity of `record` (for `merged`, the entity the part was put in).
+    pub entity: i64,
+    /// Records in the part.
+    pub records: u64,
+    /// Pairs between the part and the rest (the pairs this part costs recall or precision).
+    pub pairs: u64,
+    pub record: i64,
+    pub name: String,
+    pub country: String,
+    pub other_record: i64,
+    pub other_truth_cluster: String,
+    pub other_name: String,
+    pub other_country: String,
+}
+
 const ROLES: [&str; 6] = [
     "shipper",
     "consignee",
@@ -85,6 +126,17 @@ fn pairs(n: u64) -> u64 {
 /// [`Error::Io`]/[`Error::Parse`] for the truth file, [`Error::NotFound`] if `trawl resolve`
 /// has not run, [`Error::Db`].
 pub fn evaluate(conn: &Connection, truth: &Path) -> Result<EvalReport> {
+    Ok(evaluate_with_errors(conn, truth)?.0)
+}
+
+/// [`evaluate`], and the errors: sorted by kind, then by the pairs they cost (most first).
+///
+/// # Errors
+/// As [`evaluate`].
+pub fn evaluate_with_errors(
+    conn: &Connection,
+    truth: &Path,
+) -> Result<(EvalReport, Vec<ErrorRow>)> {
     let mut report = EvalReport::default();
     // key → record id
     let mut by_key: HashMap<String, i64> = HashMap::new();
@@ -218,7 +270,94 @@ pub fn evaluate(conn: &Connection, truth: &Path) -> Result<EvalReport> {
     let reachable: u64 = reach.values().map(|&n| pairs(n)).sum();
     report.blocking_recall = ratio(found, report.true_pairs);
     report.blocking_reachable = ratio(reachable, report.true_pairs);
-    Ok(report)
+    let roots: Vec<u32> = (0..raws.len() as u32).map(|i| uf.find(i)).collect();
+    let component = |rec: i64| {
+        raws.binary_search_by_key(&rec, |r| r.id)
+            .map_or(u32::MAX, |i| roots[i])
+    };
+    let errors = error_rows(&labelled, &raws, component);
+    Ok((report, errors))
+}
+
+/// The parts of `labelled` (record, truth cluster, entity; sorted by record) that went wrong;
+/// `component` gives a record's blocking component.
+fn error_rows(
+    labelled: &[(i64, String, i64)],
+    raws: &[prepare::RawRecord],
+    component: impl Fn(i64) -> u32,
+) -> Vec<ErrorRow> {
+    let describe = |rec: i64| -> (String, String) {
+        raws.binary_search_by_key(&rec, |r| r.id)
+            .map(|i| {
+                (
+                    raws[i].name.clone(),
+                    raws[i].country.clone().unwrap_or_default(),
+                )
+            })
+            .unwrap_or_default()
+    };
+    let row = |kind, part: &[&(i64, String, i64)], rest: &[&(i64, String, i64)], total: usize| {
+        let (name, country) = describe(part[0].0);
+        let (other_name, other_country) = describe(rest[0].0);
+        ErrorRow {
+            kind,
+            truth_cluster: part[0].1.clone(),
+            entity: part[0].2,
+            records: part.len() as u64,
+            pairs: (part.len() * (total - part.len())) as u64,
+            record: part[0].0,
+            name,
+            country,
+            other_record: rest[0].0,
+            other_truth_cluster: rest[0].1.clone(),
+            other_name,
+            other_country,
+        }
+    };
+    // the parts of each group by `part_of`, the largest (then earliest) first
+    fn parts<'a, K: Ord + Copy>(
+        group: &[&'a (i64, String, i64)],
+        part_of: impl Fn(&'a (i64, String, i64)) -> K,
+    ) -> Vec<Vec<&'a (i64, String, i64)>> {
+        let mut sorted = group.to_vec();
+        sorted.sort_by_key(|&x| (part_of(x), x.0));
+        let mut out: Vec<Vec<_>> = sorted
+            .chunk_by(|&x, &y| part_of(x) == part_of(y))
+            .map(<[_]>::to_vec)
+            .collect();
+        out.sort_by_key(|p| (std::cmp::Reverse(p.len()), p[0].0));
+        out
+    }
+    let mut out = Vec::new();
+    let mut by_truth: Vec<&(i64, String, i64)> = labelled.iter().collect();
+    by_truth.sort_by(|x, y| x.1.cmp(&y.1).then(x.0.cmp(&y.0)));
+    for group in by_truth.chunk_by(|x, y| x.1 == y.1) {
+        let reach = parts(group, |x| component(x.0));
+        for p in &reach[1..] {
+            out.push(row(ErrorKind::Unreachable, p, &reach[0], group.len()));
+        }
+        let split = parts(group, |x| x.2);
+        let home = component(split[0][0].0);
+        for p in split[1..].iter().filter(|p| component(p[0].0) == home) {
+            out.push(row(ErrorKind::Split, p, &split[0], group.len()));
+        }
+    }
+    let mut by_entity: Vec<&(i64, String, i64)> = labelled.iter().collect();
+    by_entity.sort_by_key(|x| (x.2, x.0));
+    for group in by_entity.chunk_by(|x, y| x.2 == y.2) {
+        let merged = parts(group, |x| x.1.as_str());
+        for p in &merged[1..] {
+            out.push(row(ErrorKind::Merged, p, &merged[0], group.len()));
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.kind, std::cmp::Reverse(a.pairs), a.record).cmp(&(
+            b.kind,
+            std::cmp::Reverse(b.pairs),
+            b.record,
+        ))
+    });
+    out
 }
 
 #[cfg(test)]
@@ -268,5 +407,24 @@ mod tests {
         let r = evaluate(&conn, &path).unwrap();
         assert!((r.pairwise.precision - 1.0).abs() < 1e-9);
         assert!((r.pairwise.recall - 0.5).abs() < 1e-9);
+        // the error listed: c1 split off from b1 (reached: blocking pairs this small store out)
+        let (_, errors) = evaluate_with_errors(&conn, &path).unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = &errors[0];
+        assert_eq!(
+            (e.kind, e.truth_cluster.as_str(), e.pairs),
+            (ErrorKind::Split, "B", 1)
+        );
+        assert_eq!(
+            (e.name.as_str(), e.other_name.as_str()),
+            ("Blue Ocean Shipping Sdn Bhd", "Zenith Marine Ltd")
+        );
+        // a1 and a2 said to be two: the entity holding both is a merge
+        std::fs::write(&path, "id,cluster\na1,A\na2,X\nb1,B\nc1,C\n").unwrap();
+        let (r, errors) = evaluate_with_errors(&conn, &path).unwrap();
+        assert!((r.pairwise.precision - 0.0).abs() < 1e-9);
+        let kinds: Vec<ErrorKind> = errors.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [ErrorKind::Merged]);
+        assert_eq!((errors[0].record, errors[0].other_record), (2, 1));
     }
 }
