@@ -245,6 +245,58 @@ fn an_acronym_meets_the_one_name_it_is_the_initials_of() {
 }
 
 #[test]
+fn a_place_in_the_name_written_in_words_or_as_a_code_is_one_place() {
+    // "(Hong Kong)", "(HK)" or nothing, in a record of that country: one firm. Another
+    // country's subsidiary stays apart.
+    let env = Env::new();
+    let parties = env.path("parties.csv");
+    let mut csv = String::from("id,kind,name,city,country\n");
+    for (id, name, city, country) in [
+        (
+            "K1",
+            "Keystone Systems International (Hong Kong) Limited",
+            "Hong Kong",
+            "HK",
+        ),
+        (
+            "K2",
+            "Keystone Systems International Limited",
+            "Hong Kong",
+            "HK",
+        ),
+        ("K3", "KEYSTONE SYSTEMS INTL (HK) LTD", "Hong Kong", "HK"),
+        (
+            "K4",
+            "Keystone Systems International (Singapore) Pte Ltd",
+            "Singapore",
+            "SG",
+        ),
+        (
+            "E1",
+            "Evergreen Distribution Computer (Middle East) LLC",
+            "Dubai",
+            "AE",
+        ),
+        (
+            "E2",
+            "Evergreen Distribution Computer L.L.C.",
+            "Dubai",
+            "AE",
+        ),
+    ] {
+        csv.push_str(&format!("{id},company,{name},{city},{country}\n"));
+    }
+    filler_firms(&mut csv, "Holdings Ltd,Hong Kong,HK");
+    std::fs::write(&parties, csv).unwrap();
+    env.ok(&["ingest", parties.to_str().unwrap()]);
+    env.ok(&["resolve", "--no-em"]);
+    for (a, b) in [("K1", "K2"), ("K1", "K3"), ("E1", "E2")] {
+        assert_eq!(entity_of(&env, a), entity_of(&env, b), "{a} {b}");
+    }
+    assert_ne!(entity_of(&env, "K1"), entity_of(&env, "K4"));
+}
+
+#[test]
 fn arabic_registry_names_meet_their_latin_spellings() {
     // a register in Arabic, the same firms as shipping documents spell them, and firms whose
     // Latin names share an Arabic name's consonants but not its long vowels

@@ -113,6 +113,27 @@ pub fn normalize_country(text: &str) -> Option<&'static str> {
     None
 }
 
+/// Every country name the ISO table knows, long names and aliases, as words ("Hong Kong",
+/// "The Republic Of Korea", "South Korea"; an alias written in one word by its capitals,
+/// "SouthKorea", is split at them). For finding country names written inside other text.
+pub fn country_names() -> Vec<String> {
+    let mut out = Vec::new();
+    for c in Country::get_countries() {
+        out.push(c.long_name.to_string());
+        for alias in celes::LookupTable::iter(&c.aliases) {
+            let mut words = String::new();
+            for ch in alias.chars() {
+                if ch.is_uppercase() && !words.is_empty() {
+                    words.push(' ');
+                }
+                words.push(ch);
+            }
+            out.push(words);
+        }
+    }
+    out
+}
+
 /// Every two-letter code AA..ZZ → its country (or an [`EXTRA`] spelling such as "UK"), built
 /// once: the fast path for the alpha-2 codes most inputs give, nine times per shipment row.
 fn alpha2_table() -> &'static [Option<&'static str>; 676] {
@@ -139,6 +160,14 @@ fn alpha2_table() -> &'static [Option<&'static str>; 676] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_names_are_words() {
+        let names = country_names();
+        assert!(names.iter().any(|n| n == "Hong Kong"));
+        assert!(names.iter().any(|n| n == "South Korea"));
+        assert!(names.len() > 250);
+    }
 
     #[test]
     fn names_codes_and_variants() {

@@ -660,6 +660,35 @@ const CITY_NAMES: &[(&str, &str)] = &[
     ("mexico df", "mexico city"),
 ];
 
+/// Regions that a firm's name carries as it carries a country ("Evergreen Computer (Middle
+/// East) LLC", "Keystone (Asia Pacific) Pte Ltd"): place words, read as the names of countries
+/// are (see `prepare::MultiWordPlaces`). Only names of several words: a one-word region ("Asia",
+/// "Pacific") is as often the distinctive word of a trade name.
+pub const REGIONS: &[&str] = &[
+    "Middle East",
+    "Near East",
+    "Far East",
+    "Asia Pacific",
+    "South East Asia",
+    "Southeast Asia",
+    "East Asia",
+    "South Asia",
+    "Central Asia",
+    "North Asia",
+    "Greater China",
+    "North America",
+    "Latin America",
+    "South America",
+    "Central America",
+    "North Africa",
+    "West Africa",
+    "East Africa",
+    "Southern Africa",
+    "Western Europe",
+    "Eastern Europe",
+    "Central Europe",
+];
+
 /// A city field folded ([`fold`]) and, when it is one of [`CITY_NAMES`], in its English name.
 pub fn city(raw: &str) -> String {
     let folded = fold(raw);

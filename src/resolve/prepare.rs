@@ -410,6 +410,66 @@ fn draft(r: &RawRecord) -> Draft {
     }
 }
 
+/// Place names of several words — a city of the corpus ("Kuala Lumpur"), a country ("Hong
+/// Kong", "South Korea", "The Republic of Korea") or a region ([`normalize::REGIONS`]) — and
+/// the one word each is joined into inside a name ("hongkong"). Joined, the place is one place
+/// word like "Singapore" (see [`prepare`]): "Keystone Systems International (Hong Kong)
+/// Limited" read "hong" and "kong" as two name words of ordinary weight, and graded `weak`
+/// against "Keystone Systems International Limited" of the same country.
+struct MultiWordPlaces {
+    /// Each place's words, keyed by its first word; longest first.
+    by_first: HashMap<String, Vec<Vec<String>>>,
+    /// The joined words.
+    joined: std::collections::HashSet<String>,
+}
+
+impl MultiWordPlaces {
+    fn new<'a>(cities: impl Iterator<Item = &'a str>) -> MultiWordPlaces {
+        let mut places = MultiWordPlaces {
+            by_first: HashMap::new(),
+            joined: std::collections::HashSet::new(),
+        };
+        let countries = crate::ingest::country::country_names();
+        let names = (countries.into_iter())
+            .chain(normalize::REGIONS.iter().map(|r| r.to_string()))
+            .chain(cities.map(str::to_string));
+        for name in names {
+            let name = name.as_str();
+            let words = normalize::split_name(name).tokens;
+            if words.len() < 2 || places.joined.contains(&words.concat()) {
+                continue;
+            }
+            places.joined.insert(words.concat());
+            places
+                .by_first
+                .entry(words[0].clone())
+                .or_default()
+                .push(words);
+        }
+        for runs in places.by_first.values_mut() {
+            runs.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        }
+        places
+    }
+
+    /// Joins each run of `tokens` that spells a place into one word.
+    fn join(&self, tokens: &mut Vec<String>) {
+        let mut i = 0;
+        while i < tokens.len() {
+            let run = self.by_first.get(&tokens[i]).and_then(|runs| {
+                runs.iter()
+                    .find(|r| tokens[i..].starts_with(r))
+                    .map(Vec::len)
+            });
+            if let Some(n) = run {
+                let joined = tokens.drain(i..i + n).collect::<String>();
+                tokens.insert(i, joined);
+            }
+            i += 1;
+        }
+    }
+}
+
 /// Whether a name carries a bracketed code of one or two Latin letters: "Quantus (S)",
 /// "Jadlink (M)", "Crown (HK)" — the place marks of Singapore, Malaysian and Hong Kong trade
 /// names, which a name-only mention keeps when it drops the legal form. A person's bracketed
@@ -607,6 +667,19 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
             d.class = Some(Class::Organisation);
         }
     }
+    let mut cities: Vec<&str> = drafts
+        .iter()
+        .filter_map(|d| d.city.as_deref())
+        .filter(|c| c.contains(' '))
+        .collect();
+    cities.sort_unstable();
+    cities.dedup();
+    let places = MultiWordPlaces::new(cities.into_iter());
+    drafts
+        .par_iter_mut()
+        .filter(|d| d.class == Some(Class::Organisation))
+        .flat_map_iter(|d| d.names.iter_mut())
+        .for_each(|p| places.join(&mut p.tokens));
     let mut corpus = Corpus {
         inferred_people,
         ..Corpus::default()
@@ -715,7 +788,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     corpus.names.finish(n);
     // Place names inside company names ("Beijing Botian", "Titan (Thailand)") are the commonest
     // optional part of a name: sources add or drop them at will. A name word that is a city of
-    // the corpus or a country name weighs no more than a word found in every record (1.0). So
+    // the corpus, a country name or a place of several words joined ([`MultiWordPlaces`]) weighs no more than a word found in every record (1.0). So
     // do words of one or two letters: country codes and initials ("(HK)", "(S)", "(M)") that
     // sources add or drop the same way, and that say little about identity; an agreement on
     // them carries no information towards a `rare` name level either.
@@ -723,7 +796,8 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         // a skeleton of two consonants ("nr", Noor) is a whole Arabic word, not an initial
         let place = !corpus.names.arabic_reading[i] && w.len() <= 2
             || (w.len() >= 3 && corpus.cities.get(w).is_some())
-            || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some());
+            || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some())
+            || places.joined.contains(w);
         if place {
             corpus.names.weight[i] = corpus.names.weight[i].min(1.0);
             corpus.names.info[i] = 0.0;
@@ -1000,5 +1074,43 @@ pub(crate) mod tests {
         let c = prepare(&raws);
         let w = |s: &str| c.names.weight[c.names.get(s).unwrap() as usize];
         assert!(w("zyxor") > 3.0 * w("trading"));
+    }
+
+    #[test]
+    fn a_place_of_several_words_is_one_place_word() {
+        let mut raws = vec![
+            raw(
+                1,
+                "company",
+                "Keystone Systems International (Hong Kong) Limited",
+            ),
+            raw(2, "company", "Evergreen Computer (Middle East) LLC"),
+            raw(3, "company", "Hong Fa Trading Ltd"),
+            raw(4, "person", "Hong Kong Wei"),
+        ];
+        raws[1].city = Some("Kuala Lumpur".into());
+        raws.push(raw(5, "company", "Zenith Kuala Lumpur Sdn Bhd"));
+        let c = prepare(&raws);
+        let words = |i: usize| -> Vec<&str> {
+            let t = &c.records[i].names[0].tokens;
+            t.iter()
+                .map(|&t| c.names.strings[t as usize].as_str())
+                .collect()
+        };
+        assert_eq!(
+            words(0),
+            ["keystone", "system", "international", "hongkong"]
+        );
+        assert_eq!(words(1), ["evergreen", "computer", "middleeast"]);
+        // a city of the corpus, of two words
+        assert_eq!(words(4), ["zenith", "kualalumpur"]);
+        // "hong" alone is a name word, and a person's name is not read for places
+        assert_eq!(words(2), ["hong", "fa", "trading"]);
+        assert!(c.names.get("hongkong").is_some());
+        assert_eq!(c.records[3].names[0].tokens.len(), 3);
+        let weight = |w: &str| c.names.weight[c.names.get(w).unwrap() as usize];
+        assert_eq!(weight("hongkong"), 1.0);
+        assert_eq!(weight("middleeast"), 1.0);
+        assert!(weight("hong") > 1.0);
     }
 }
