@@ -1127,6 +1127,20 @@ mod tests {
     }
 
     #[test]
+    fn exp_abbreviates_express_and_export_alike() {
+        let c = corpus(&[
+            "Mekong Exp. Ltd",
+            "Mekong Express Ltd",
+            "Hanil Imp. & Exp. Co Ltd",
+            "Hanil Import & Export Co Ltd",
+        ]);
+        let r = &c.records;
+        let sim = |a: usize, b: usize| name_similarity(&c, &r[a], &r[b]).similarity;
+        assert!(sim(0, 1) >= NAME_LEVELS[2], "{}", sim(0, 1));
+        assert!(sim(2, 3) >= NAME_LEVELS[2], "{}", sim(2, 3));
+    }
+
+    #[test]
     fn split_and_joined_syllables_agree() {
         let c = corpus(&[
             "Shenzhen Dafu Solutions Co Ltd",

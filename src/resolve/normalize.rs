@@ -803,7 +803,8 @@ const BUSINESS_WORDS: &[(&str, &str)] = &[
     ("semi", "semiconductor"),
     ("computing", "computer"),
     ("imp", "import"),
-    ("exp", "export"),
+    // not "exp": it abbreviates "export" ("Imp. & Exp.") as often as "express" ("Mekong Exp."),
+    // and the comparison credits it as an abbreviation of whichever the other name has
     ("assoc", "associate"),
     ("lab", "laboratory"),
     ("labs", "laboratory"),
