@@ -399,15 +399,22 @@ pub const ROMANIZED_MIN_LEN: usize = 5;
 
 /// A key under which the romanizations of one Korean or Chinese syllable string meet:
 /// McCune–Reischauer and Revised Romanization ("Kwangshin" / "Gwangsin", "Taeju" / "Daejoo"),
-/// Wade–Giles and Pinyin stops ("Tian" / "Dian"). Voiced and unvoiced stops fold together
-/// (k/g, t/d, p/b), as do sh/s, ch/j, r/l and the vowel spellings eo/o/u/oo/eu and ae/e; runs of
-/// one letter collapse. `None` for words shorter than [`ROMANIZED_MIN_LEN`] or not ASCII letters.
+/// Wade–Giles and Pinyin stops ("Tian" / "Dian"), and the spellings firms choose for English
+/// readers ("Meesahm" / "Misam", "Hahnmee" / "Hanmi", as in Lee, Ahn, Hahn). Voiced and
+/// unvoiced stops fold together (k/g, t/d, p/b), as do sh/s, ch/j, chh/ch, r/l and the vowel
+/// spellings eo/o/u/oo/eu, ae/e and ee/i; an h after a vowel and before a consonant or the
+/// end is silent; runs of one letter collapse. `None` for words shorter than
+/// [`ROMANIZED_MIN_LEN`] or not ASCII letters.
 ///
 /// ```
 /// use trawl::resolve::cjk::romanized_key;
 /// assert_eq!(romanized_key("kwangshin"), romanized_key("gwangsin"));
 /// assert_eq!(romanized_key("daejoo"), romanized_key("taeju"));
 /// assert_ne!(romanized_key("daejoo"), romanized_key("daewoo"));
+/// assert_eq!(romanized_key("meesahm"), romanized_key("misam"));
+/// assert_eq!(romanized_key("hahnmee"), romanized_key("hanmi"));
+/// assert_eq!(romanized_key("tongchhang"), romanized_key("dongchang"));
+/// assert_ne!(romanized_key("hanmi"), romanized_key("hanami"));
 /// ```
 pub fn romanized_key(word: &str) -> Option<String> {
     if word.len() < ROMANIZED_MIN_LEN || !word.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -415,6 +422,8 @@ pub fn romanized_key(word: &str) -> Option<String> {
     }
     let mut w = word.to_string();
     for (from, to) in [
+        ("chh", "ch"),
+        ("ee", "i"),
         ("tch", "j"),
         ("sh", "s"),
         ("ch", "j"),
@@ -432,10 +441,14 @@ pub fn romanized_key(word: &str) -> Option<String> {
             w = w.replace(from, to);
         }
     }
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    let b = w.as_bytes();
     let mut out = String::with_capacity(w.len());
-    for c in w.chars() {
-        if !out.ends_with(c) {
-            out.push(c);
+    for (i, &c) in b.iter().enumerate() {
+        let silent_h =
+            c == b'h' && i > 0 && vowel(b[i - 1]) && b.get(i + 1).is_none_or(|&n| !vowel(n));
+        if !silent_h && !out.ends_with(char::from(c)) {
+            out.push(char::from(c));
         }
     }
     Some(out)
