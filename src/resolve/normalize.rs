@@ -575,12 +575,16 @@ impl LegalForm {
 /// Canonical forms that are one legal form written two ways, so they agree as `same`:
 /// "Limited", "Company Limited" and 有限公司 (youxian gongsi, officially translated "Co., Ltd.")
 /// all denote a company limited by shares — in Hong Kong or the UK "Company" is part of the name,
-/// not of the form; "Pte" and "Pvt" both abbreviate "Private" (Singapore, India).
+/// not of the form; "Pte" and "Pvt" both abbreviate "Private" (Singapore, India); a Russian
+/// ООО is an LLC.
 pub const EQUIVALENT_FORMS: &[&[&str]] = &[
     &["ltd", "co ltd", "youxian gongsi"],
     &["pte ltd", "pvt ltd"],
     // Turkish A.Ş. folds to "as": it abbreviates anonim şirketi
     &["as", "as tr"],
+    // ООО (obshchestvo s ogranichennoy otvetstvennostyu) is translated "LLC" word for word, as
+    // AO/ZAO/PAO are "JSC" (one canonical form there)
+    &["llc", "ooo"],
 ];
 
 /// Number of distinct legal-form spellings recognised (for docs and tests).
@@ -1916,6 +1920,8 @@ mod tests {
             2
         );
         assert_eq!(same("Noenet Private Limited", "Noenet Pte. Ltd."), 2);
+        assert_eq!(same("ООО «Вектор Нетворкс»", "Vektor Netvorks LLC"), 2);
+        assert_eq!(same("OOO Vektor", "AO Vektor"), 0);
         assert_eq!(
             same("Apex Pte Ltd", "Apex Limited"),
             1,
