@@ -931,6 +931,13 @@ const BUSINESS_WORDS: &[(&str, &str)] = &[
     ("enterprayz", "enterprise"),
     ("yunayted", "united"),
     ("netvork", "network"),
+    ("freyt", "freight"),
+    ("freit", "freight"),
+    ("ekspress", "express"),
+    ("ekspres", "express"),
+    ("didzhital", "digital"),
+    ("manufakturing", "manufacturing"),
+    ("kapital", "capital"),
     ("menedzhment", "management"),
     ("konsalting", "consulting"),
     ("kepital", "capital"),
@@ -1722,6 +1729,19 @@ mod tests {
         // idempotent on each name it gives
         for name in d("Globex Corp (formerly Globex Industries) c/o Hank Scorpio") {
             assert_eq!(d(&name), [name.as_str()]);
+        }
+    }
+
+    #[test]
+    fn russian_names_spell_english_loanwords_as_the_english_words() {
+        for (ru, en) in [
+            ("ООО «Сигма Фрейт»", "Sigma Freight LLC"),
+            ("OOO Kaskad Freit", "Kaskad Freight LLC"),
+            ("Vostok Ekspress LLC", "Vostok Express LLC"),
+            ("ООО «Интеграл Диджитал»", "Integral Digital LLC"),
+            ("ООО «Форпост Мануфактуринг»", "Forpost Manufacturing LLC"),
+        ] {
+            assert_eq!(split_name(ru).tokens, split_name(en).tokens, "{ru} / {en}");
         }
     }
 
