@@ -3,8 +3,10 @@
 //! Required: `id`, `date`, `consignee_name`. Every party named on the row (shipper, consignee,
 //! notify, end user, forwarder, payer) becomes a record of origin `shipment`, linked to the
 //! shipment with its role; identical mentions (same name, address, country and `*_id`) within a
-//! file share one record, first seen at the line it was first named. Quantities and values must
-//! be non-negative numbers; countries must be known.
+//! file share one record, first seen at the line it was first named. A party written as a
+//! reference to another role of the row, as bills of lading do ("SAME AS CONSIGNEE" in the notify
+//! box), is that role's party (see [`same_as`]). Quantities and values must be non-negative
+//! numbers; countries must be known.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -97,6 +99,7 @@ impl Hasher for PreHashed {
 
 /// A party as named on a shipment, validated but not yet written, with its hash key.
 #[derive(Debug)]
+#[derive(Clone)]
 pub struct Mention {
     key: u128,
     name: String,
@@ -125,6 +128,31 @@ impl Mention {
             party_ref: party_ref.map(str::to_owned),
         }
     }
+}
+
+/// The role (index into [`crate::model::Role::ALL`]) that a party field of role `role` refers to
+/// instead of naming a party: "SAME AS CONSIGNEE", "Same as cnee", "AS CONSIGNEE", "SAME AS
+/// SHIPPER"; "SAME AS ABOVE" in the notify box is the consignee (the box above it on a bill of
+/// lading). `None` for a party's name.
+pub fn same_as(role: usize, name: &str) -> Option<usize> {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let rest = match words.as_slice() {
+        [same, as_, rest @ ..] if same == "SAME" && as_ == "AS" => rest,
+        [as_, rest @ ..] if as_ == "AS" => rest,
+        _ => return None,
+    };
+    let target = match rest {
+        [w] | [w, _] if matches!(w.as_str(), "CONSIGNEE" | "CNEE" | "CONS" | "CNE") => 1,
+        [w] if matches!(w.as_str(), "SHIPPER" | "SHPR") => 0,
+        [w] if w == "NOTIFY" => 2,
+        [w] if w == "ABOVE" && role == 2 => 1,
+        _ => return None,
+    };
+    (target != role).then_some(target)
 }
 
 /// A validated shipment: the line item and the mention of each role (in
@@ -224,6 +252,12 @@ fn parse(f: &Fields<'_>) -> std::result::Result<ParsedShipment, String> {
             None => {}
         }
     }
+    for r in 0..mentions.len() {
+        let target = mentions[r].as_ref().and_then(|m| same_as(r, &m.name));
+        if let Some(t) = target.filter(|&t| mentions[t].is_some()) {
+            mentions[r] = mentions[t].clone();
+        }
+    }
     let row = ShipmentRow {
         key: key.to_owned(),
         date,
@@ -267,6 +301,24 @@ mod tests {
         }
         let f = Fields::from_pairs(COLUMNS, &pairs);
         parse(&f).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_reference_to_another_role_is_that_role() {
+        assert_eq!(same_as(2, "SAME AS CONSIGNEE"), Some(1));
+        assert_eq!(same_as(2, "Same as cnee."), Some(1));
+        assert_eq!(same_as(2, "AS CONSIGNEE"), Some(1));
+        assert_eq!(same_as(2, "SAME AS ABOVE"), Some(1));
+        assert_eq!(same_as(5, "same as shipper"), Some(0));
+        assert_eq!(same_as(1, "SAME AS CONSIGNEE"), None);
+        assert_eq!(same_as(0, "SAME AS ABOVE"), None);
+        assert_eq!(same_as(2, "Asia Consignee Services Ltd"), None);
+        let mut row = base();
+        row.push(("notify_name", "SAME AS CONSIGNEE"));
+        let f = Fields::from_pairs(COLUMNS, &row);
+        let p = parse(&f).unwrap();
+        let (c, n) = (p.mentions[1].as_ref().unwrap(), p.mentions[2].as_ref().unwrap());
+        assert_eq!((n.key, n.name.as_str()), (c.key, c.name.as_str()));
     }
 
     #[test]
