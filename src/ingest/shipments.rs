@@ -98,8 +98,7 @@ impl Hasher for PreHashed {
 }
 
 /// A party as named on a shipment, validated but not yet written, with its hash key.
-#[derive(Debug)]
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Mention {
     key: u128,
     name: String,
@@ -317,7 +316,10 @@ mod tests {
         row.push(("notify_name", "SAME AS CONSIGNEE"));
         let f = Fields::from_pairs(COLUMNS, &row);
         let p = parse(&f).unwrap();
-        let (c, n) = (p.mentions[1].as_ref().unwrap(), p.mentions[2].as_ref().unwrap());
+        let (c, n) = (
+            p.mentions[1].as_ref().unwrap(),
+            p.mentions[2].as_ref().unwrap(),
+        );
         assert_eq!((n.key, n.name.as_str()), (c.key, c.name.as_str()));
     }
 
