@@ -202,7 +202,7 @@ pub fn evaluate_with_errors(
             "entities: run `trawl resolve` before `trawl eval-resolve`".into(),
         ));
     }
-    let mut labelled: Vec<(i64, String, i64)> = Vec::with_capacity(votes.len());
+    let mut labelled: Vec<Labelled> = Vec::with_capacity(votes.len());
     for (rec, v) in votes {
         if v.len() > 1 {
             report.conflicting_records += 1;
@@ -279,10 +279,13 @@ pub fn evaluate_with_errors(
     Ok((report, errors))
 }
 
-/// The parts of `labelled` (record, truth cluster, entity; sorted by record) that went wrong;
-/// `component` gives a record's blocking component.
+/// A labelled record: its id, its truth cluster, its predicted entity.
+type Labelled = (i64, String, i64);
+
+/// The parts of `labelled` (sorted by record) that went wrong; `component` gives a record's
+/// blocking component.
 fn error_rows(
-    labelled: &[(i64, String, i64)],
+    labelled: &[Labelled],
     raws: &[prepare::RawRecord],
     component: impl Fn(i64) -> u32,
 ) -> Vec<ErrorRow> {
@@ -296,7 +299,7 @@ fn error_rows(
             })
             .unwrap_or_default()
     };
-    let row = |kind, part: &[&(i64, String, i64)], rest: &[&(i64, String, i64)], total: usize| {
+    let row = |kind, part: &[&Labelled], rest: &[&Labelled], total: usize| {
         let (name, country) = describe(part[0].0);
         let (other_name, other_country) = describe(rest[0].0);
         ErrorRow {
@@ -316,9 +319,9 @@ fn error_rows(
     };
     // the parts of each group by `part_of`, the largest (then earliest) first
     fn parts<'a, K: Ord + Copy>(
-        group: &[&'a (i64, String, i64)],
-        part_of: impl Fn(&'a (i64, String, i64)) -> K,
-    ) -> Vec<Vec<&'a (i64, String, i64)>> {
+        group: &[&'a Labelled],
+        part_of: impl Fn(&'a Labelled) -> K,
+    ) -> Vec<Vec<&'a Labelled>> {
         let mut sorted = group.to_vec();
         sorted.sort_by_key(|&x| (part_of(x), x.0));
         let mut out: Vec<Vec<_>> = sorted
@@ -329,7 +332,7 @@ fn error_rows(
         out
     }
     let mut out = Vec::new();
-    let mut by_truth: Vec<&(i64, String, i64)> = labelled.iter().collect();
+    let mut by_truth: Vec<&Labelled> = labelled.iter().collect();
     by_truth.sort_by(|x, y| x.1.cmp(&y.1).then(x.0.cmp(&y.0)));
     for group in by_truth.chunk_by(|x, y| x.1 == y.1) {
         let reach = parts(group, |x| component(x.0));
@@ -342,7 +345,7 @@ fn error_rows(
             out.push(row(ErrorKind::Split, p, &split[0], group.len()));
         }
     }
-    let mut by_entity: Vec<&(i64, String, i64)> = labelled.iter().collect();
+    let mut by_entity: Vec<&Labelled> = labelled.iter().collect();
     by_entity.sort_by_key(|x| (x.2, x.0));
     for group in by_entity.chunk_by(|x, y| x.2 == y.2) {
         let merged = parts(group, |x| x.1.as_str());
