@@ -685,6 +685,8 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         ..Corpus::default()
     };
     let mut seen: Vec<u32> = Vec::new();
+    // per word, the records of people that use it (see the place words below)
+    let mut person_df: Vec<u32> = Vec::new();
     let mut spellings: std::collections::HashSet<u64> = std::collections::HashSet::new();
     let mut spelling_words: Vec<u32> = Vec::new();
     let mut records = Vec::with_capacity(raws.len());
@@ -726,6 +728,14 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         seen.dedup();
         for &t in &seen {
             corpus.names.df[t as usize] += 1;
+        }
+        if d.class == Some(Class::Person) {
+            for &t in &seen {
+                if person_df.len() <= t as usize {
+                    person_df.resize(t as usize + 1, 0);
+                }
+                person_df[t as usize] += 1;
+            }
         }
         let address: Vec<u32> = d
             .address
@@ -791,13 +801,17 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     // the corpus, a country name or a place of several words joined ([`MultiWordPlaces`]) weighs no more than a word found in every record (1.0). So
     // do words of one or two letters: country codes and initials ("(HK)", "(S)", "(M)") that
     // sources add or drop the same way, and that say little about identity; an agreement on
-    // them carries no information towards a `rare` name level either.
+    // them carries no information towards a `rare` name level either. A short word met mostly
+    // in people's names is a syllable of a name, not a code ("Li", "Wu", "Le": 陈华丽 and 陈华强
+    // are two people).
     for (i, w) in corpus.names.strings.iter().enumerate() {
+        let of_people = person_df.get(i).copied().unwrap_or(0);
         // a skeleton of two consonants ("nr", Noor) is a whole Arabic word, not an initial
-        let place = !corpus.names.arabic_reading[i] && w.len() <= 2
-            || (w.len() >= 3 && corpus.cities.get(w).is_some())
-            || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some())
-            || places.joined.contains(w);
+        let place =
+            !corpus.names.arabic_reading[i] && w.len() <= 2 && 2 * of_people <= corpus.names.df[i]
+                || (w.len() >= 3 && corpus.cities.get(w).is_some())
+                || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some())
+                || places.joined.contains(w);
         if place {
             corpus.names.weight[i] = corpus.names.weight[i].min(1.0);
             corpus.names.info[i] = 0.0;
@@ -1112,5 +1126,21 @@ pub(crate) mod tests {
         assert_eq!(weight("hongkong"), 1.0);
         assert_eq!(weight("middleeast"), 1.0);
         assert!(weight("hong") > 1.0);
+    }
+
+    #[test]
+    fn a_short_word_of_people_s_names_is_a_syllable_not_a_place_code() {
+        let c = prepare(&[
+            raw(1, "person", "陈华丽"),
+            raw(2, "person", "Li Wei"),
+            raw(3, "person", "Wu Li Na"),
+            raw(4, "company", "Crown (HK) Ltd"),
+            raw(5, "company", "Quantus (S) Pte Ltd"),
+            raw(6, "company", "Zenith HK Ltd"),
+        ]);
+        let weight = |w: &str| c.names.weight[c.names.get(w).unwrap() as usize];
+        assert!(weight("li") > 1.0, "{}", weight("li"));
+        assert_eq!(weight("hk"), 1.0);
+        assert_eq!(weight("s"), 1.0);
     }
 }
