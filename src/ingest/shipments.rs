@@ -131,8 +131,9 @@ impl Mention {
 
 /// The role (index into [`crate::model::Role::ALL`]) that a party field of role `role` refers to
 /// instead of naming a party: "SAME AS CONSIGNEE", "Same as cnee", "AS CONSIGNEE", "SAME AS
-/// SHIPPER"; "SAME AS ABOVE" in the notify box is the consignee (the box above it on a bill of
-/// lading). `None` for a party's name.
+/// BUYER", "SAME AS SHIPPER"; "SAME AS ABOVE" in the notify box is the consignee (the box above
+/// it on a bill of lading). `None` for a party's name. The graph's placeholders
+/// (`GraphConfig::placeholders`) read the same words the same way in stores ingested before.
 pub fn same_as(role: usize, name: &str) -> Option<usize> {
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
@@ -145,7 +146,7 @@ pub fn same_as(role: usize, name: &str) -> Option<usize> {
         _ => return None,
     };
     let target = match rest {
-        [w] | [w, _] if matches!(w.as_str(), "CONSIGNEE" | "CNEE" | "CONS" | "CNE") => 1,
+        [w] | [w, _] if matches!(w.as_str(), "CONSIGNEE" | "CNEE" | "CONS" | "CNE" | "BUYER") => 1,
         [w] if matches!(w.as_str(), "SHIPPER" | "SHPR") => 0,
         [w] if w == "NOTIFY" => 2,
         [w] if w == "ABOVE" && role == 2 => 1,
@@ -307,6 +308,7 @@ mod tests {
         assert_eq!(same_as(2, "SAME AS CONSIGNEE"), Some(1));
         assert_eq!(same_as(2, "Same as cnee."), Some(1));
         assert_eq!(same_as(2, "AS CONSIGNEE"), Some(1));
+        assert_eq!(same_as(2, "SAME AS BUYER"), Some(1));
         assert_eq!(same_as(2, "SAME AS ABOVE"), Some(1));
         assert_eq!(same_as(5, "same as shipper"), Some(0));
         assert_eq!(same_as(1, "SAME AS CONSIGNEE"), None);
