@@ -798,12 +798,12 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     corpus.names.finish(n);
     // Place names inside company names ("Beijing Botian", "Titan (Thailand)") are the commonest
     // optional part of a name: sources add or drop them at will. A name word that is a city of
-    // the corpus, a country name or a place of several words joined ([`MultiWordPlaces`]) weighs no more than a word found in every record (1.0). So
-    // do words of one or two letters: country codes and initials ("(HK)", "(S)", "(M)") that
-    // sources add or drop the same way, and that say little about identity; an agreement on
-    // them carries no information towards a `rare` name level either. A short word met mostly
-    // in people's names is a syllable of a name, not a code ("Li", "Wu", "Le": 陈华丽 and 陈华强
-    // are two people).
+    // the corpus, a country name or a place of several words joined into one
+    // ([`MultiWordPlaces`]) weighs no more than a word found in every record (1.0). So do words
+    // of one or two letters: country codes and initials ("(HK)", "(S)", "(M)") that sources add
+    // or drop the same way, and that say little about identity; an agreement on them carries no
+    // information towards a `rare` name level either. A short word met mostly in people's names
+    // is a syllable of a name, not a code ("Li", "Wu", "Le": 陈华丽 and 陈华强 are two people).
     for (i, w) in corpus.names.strings.iter().enumerate() {
         let of_people = person_df.get(i).copied().unwrap_or(0);
         // a skeleton of two consonants ("nr", Noor) is a whole Arabic word, not an initial
