@@ -63,11 +63,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         "probability {:.4} (threshold {}): {}",
         x.probability, x.threshold, x.decision
     )?;
-    writeln!(
-        out,
-        "blocked together: {}; model: {}",
-        if x.blocked_together { "yes" } else { "no" },
-        x.model
-    )?;
+    let blocked = match (x.blocked_together, x.shared_key, x.recall_pair) {
+        (false, _, _) => "no (resolve never compared them)",
+        (true, _, true) => "yes (a recall pair: scored, not learnt from)",
+        (true, true, false) => "yes (a shared key)",
+        (true, false, false) => "yes (a sorted window or an acronym or script pairing)",
+    };
+    writeln!(out, "blocked together: {blocked}; model: {}", x.model)?;
     Ok(0)
 }

@@ -573,6 +573,13 @@ fn cell_of(r: &Prepared) -> u64 {
     })
 }
 
+/// Whether the block of key `k` pairs its records by a rule of its own rather than all pairs
+/// when small: typo keys (windowed from [`TYPO_MAX_BLOCK`] records, and only among several
+/// spellings) and Arabic skeletons (Arabic-script names with Latin ones only).
+pub fn pairs_by_own_rule(k: u64) -> bool {
+    matches!(k >> 60, 4 | 12)
+}
+
 /// The candidate pairs of a corpus.
 #[derive(Debug, Clone, Default)]
 pub struct Candidates {
@@ -701,7 +708,7 @@ pub fn candidates(c: &Corpus, cfg: &BlockConfig) -> (Candidates, BlockStats) {
     let cell_of: Vec<u64> = c.records.par_iter().map(cell_of).collect();
     let mut cells: Vec<(u32, u32)> = groups
         .par_iter()
-        .filter(|&&(s, e)| !matches!(entries[s].0 >> 60, 4 | 12) && cfg.windows(e - s))
+        .filter(|&&(s, e)| !pairs_by_own_rule(entries[s].0) && cfg.windows(e - s))
         .flat_map_iter(|&(s, e)| {
             let members: Vec<u32> = entries[s..e].iter().map(|x| x.1).collect();
             let mut out = Vec::new();
