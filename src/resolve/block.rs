@@ -576,8 +576,65 @@ fn cell_of(r: &Prepared) -> u64 {
 /// Whether the block of key `k` pairs its records by a rule of its own rather than all pairs
 /// when small: typo keys (windowed from [`TYPO_MAX_BLOCK`] records, and only among several
 /// spellings) and Arabic skeletons (Arabic-script names with Latin ones only).
-pub fn pairs_by_own_rule(k: u64) -> bool {
+fn pairs_by_own_rule(k: u64) -> bool {
     matches!(k >> 60, 4 | 12)
+}
+
+/// How blocking treats one pair of records (see [`pairing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pairing {
+    /// The two are a candidate pair: `resolve` compares them.
+    pub candidate: bool,
+    /// They share a key (which alone does not make a candidate pair in a windowed block).
+    pub shared_key: bool,
+    /// A recall pair: compared and scored, not learnt from.
+    pub recall: bool,
+}
+
+/// How blocking treats records `a` and `b` (indexes into `c.records`), as [`candidates`] would.
+/// A shared key whose block is small enough to pair out settles it from one scan of every
+/// record's keys; otherwise the candidates are generated again (at a million records, twice
+/// the time of the scan).
+pub fn pairing(c: &Corpus, cfg: &BlockConfig, a: usize, b: usize) -> Pairing {
+    let (mut ka, mut kb) = (Vec::new(), Vec::new());
+    keys(c, &c.records[a], &mut ka);
+    keys(c, &c.records[b], &mut kb);
+    let shared: Vec<u64> = ka.into_iter().filter(|k| kb.contains(k)).collect();
+    let plain: Vec<u64> = (shared.iter().copied())
+        .filter(|&k| !pairs_by_own_rule(k))
+        .collect();
+    let small_block = !plain.is_empty() && {
+        let members = (c.records.par_iter())
+            .map_init(Vec::new, |buf, r| {
+                buf.clear();
+                keys(c, r, buf);
+                plain
+                    .iter()
+                    .map(|k| usize::from(buf.contains(k)))
+                    .collect::<Vec<_>>()
+            })
+            .reduce(
+                || vec![0; plain.len()],
+                |x, y| x.iter().zip(&y).map(|(p, q)| p + q).collect(),
+            );
+        members.iter().any(|&m| m <= cfg.max_block)
+    };
+    let shared_key = !shared.is_empty();
+    if small_block {
+        return Pairing {
+            candidate: true,
+            shared_key,
+            recall: false,
+        };
+    }
+    let (cand, _) = candidates(c, cfg);
+    let pair = (a.min(b) as u32, a.max(b) as u32);
+    let found = cand.pairs.binary_search(&pair).ok();
+    Pairing {
+        candidate: found.is_some(),
+        shared_key,
+        recall: found.is_some_and(|i| !cand.learn[i]),
+    }
 }
 
 /// The candidate pairs of a corpus.
@@ -759,6 +816,36 @@ mod tests {
     use super::*;
     use crate::resolve::prepare::tests::raw;
     use crate::resolve::prepare::{RawRecord, prepare};
+
+    #[test]
+    fn pairing_answers_as_the_candidates_do() {
+        // small blocks (settled from a shared key) and windowed ones (settled by blocking)
+        let mut raws = vec![
+            raw(1, "company", "Apex Tech Pte Ltd"),
+            raw(2, "company", "APEX TECHNOLOGY PTE. LIMITED"),
+            raw(3, "company", "Apexx Tech Pte Ltd"),
+            raw(4, "person", "Apex Tech"),
+            raw(5, "company", "Zenith Marine"),
+        ];
+        for i in 0..12 {
+            raws.push(raw(10 + i, "company", &format!("Apex Holdings {i} Ltd")));
+        }
+        let c = prepare(&raws);
+        let cfg = BlockConfig {
+            max_block: 4,
+            skip_block: 10_000,
+        };
+        let (cand, _) = candidates(&c, &cfg);
+        let n = c.records.len();
+        for a in 0..n {
+            for b in a + 1..n {
+                let p = pairing(&c, &cfg, a, b);
+                let i = cand.pairs.binary_search(&(a as u32, b as u32)).ok();
+                assert_eq!(p.candidate, i.is_some(), "{a} {b}");
+                assert_eq!(p.recall, i.is_some_and(|i| !cand.learn[i]), "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn blocks_variants_together_and_classes_apart() {

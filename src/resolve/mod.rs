@@ -961,7 +961,7 @@ pub struct PairExplanation {
     pub decision: String,
     /// Whether blocking made the two a candidate pair, so that `resolve` compared them: by a
     /// shared key, a sorted-neighbourhood window, an acronym, Arabic-skeleton or legal-form
-    /// pairing (blocking is run again under the latest run's settings).
+    /// pairing, under the latest run's settings (see [`block::pairing`]).
     pub blocked_together: bool,
     /// Whether the two share a blocking key (a shared key alone does not make a candidate pair
     /// in a block too large to pair out).
@@ -1052,45 +1052,7 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
     } else {
         "non-match".into()
     };
-    let (mut ka, mut kb) = (Vec::new(), Vec::new());
-    block::keys(&corpus, ra, &mut ka);
-    block::keys(&corpus, rb, &mut kb);
-    let shared: Vec<u64> = ka.iter().copied().filter(|k| kb.contains(k)).collect();
-    // A key the two share whose block is small enough to pair out makes them a candidate pair
-    // (found by scanning every record's keys); otherwise blocking is run again, which at a
-    // million records takes twice as long as everything else here. Typo and skeleton blocks
-    // pair by rules of their own (`block::candidates`), so only blocking can tell.
-    let plain: Vec<u64> = (shared.iter().copied())
-        .filter(|k| !block::pairs_by_own_rule(*k))
-        .collect();
-    let small_block = !plain.is_empty() && {
-        let members = corpus
-            .records
-            .par_iter()
-            .map_init(Vec::new, |buf, r| {
-                buf.clear();
-                block::keys(&corpus, r, buf);
-                plain
-                    .iter()
-                    .map(|k| u64::from(buf.contains(k)))
-                    .collect::<Vec<_>>()
-            })
-            .reduce(
-                || vec![0; plain.len()],
-                |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),
-            );
-        members.iter().any(|&m| m <= cfg.max_block as u64)
-    };
-    let (blocked_together, recall_pair) = if small_block {
-        (true, false)
-    } else {
-        let (candidates, _) = block::candidates(&corpus, &cfg.block());
-        let pair = (pa.min(pb) as u32, pa.max(pb) as u32);
-        match candidates.pairs.binary_search(&pair) {
-            Ok(i) => (true, !candidates.learn[i]),
-            Err(_) => (false, false),
-        }
-    };
+    let pairing = block::pairing(&corpus, &cfg.block(), pa, pb);
     let entity = |id: i64| -> Result<Option<i64>> {
         Ok(conn
             .query_row(
@@ -1115,9 +1077,9 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
         probability,
         threshold: cfg.threshold,
         decision,
-        blocked_together,
-        shared_key: !shared.is_empty(),
-        recall_pair,
+        blocked_together: pairing.candidate,
+        shared_key: pairing.shared_key,
+        recall_pair: pairing.recall,
         entity_a: entity(ia)?,
         entity_b: entity(ib)?,
         model: source,
