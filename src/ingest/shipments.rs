@@ -16,7 +16,7 @@ use crate::ingest::parties::{countries, country_or_err};
 use crate::ingest::rows::{Fields, TableKind};
 use crate::ingest::sink::{ShipmentRow, Sink};
 use crate::ingest::value::{parse_amount, parse_date};
-use crate::model::{Origin, PartyKind, Record, RecordId};
+use crate::model::{Origin, PartyKind, Record, RecordId, Role};
 
 /// The known columns of a shipments file. The first eleven are the line item's own; then four
 /// per role, in [`crate::model::Role::ALL`] order: `<role>_name`, `<role>_address`, `<role>_country`,
@@ -129,12 +129,12 @@ impl Mention {
     }
 }
 
-/// The role (index into [`crate::model::Role::ALL`]) that a party field of role `role` refers to
-/// instead of naming a party: "SAME AS CONSIGNEE", "Same as cnee", "AS CONSIGNEE", "SAME AS
-/// BUYER", "SAME AS SHIPPER"; "SAME AS ABOVE" in the notify box is the consignee (the box above
-/// it on a bill of lading). `None` for a party's name. The graph's placeholders
-/// (`GraphConfig::placeholders`) read the same words the same way in stores ingested before.
-pub fn same_as(role: usize, name: &str) -> Option<usize> {
+/// The role that a party field of role `role` refers to instead of naming a party: "SAME AS
+/// CONSIGNEE", "Same as cnee", "AS CONSIGNEE", "SAME AS BUYER", "SAME AS SHIPPER"; "SAME AS
+/// ABOVE" in the notify box is the consignee (the box above it on a bill of lading). `None` for
+/// a party's name. The graph's placeholders (`GraphConfig::placeholders`) read the same words
+/// the same way in stores ingested before.
+pub fn same_as(role: Role, name: &str) -> Option<Role> {
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -146,10 +146,12 @@ pub fn same_as(role: usize, name: &str) -> Option<usize> {
         _ => return None,
     };
     let target = match rest {
-        [w] | [w, _] if matches!(w.as_str(), "CONSIGNEE" | "CNEE" | "CONS" | "CNE" | "BUYER") => 1,
-        [w] if matches!(w.as_str(), "SHIPPER" | "SHPR") => 0,
-        [w] if w == "NOTIFY" => 2,
-        [w] if w == "ABOVE" && role == 2 => 1,
+        [w] | [w, _] if matches!(w.as_str(), "CONSIGNEE" | "CNEE" | "CONS" | "CNE" | "BUYER") => {
+            Role::Consignee
+        }
+        [w] if matches!(w.as_str(), "SHIPPER" | "SHPR") => Role::Shipper,
+        [w] if w == "NOTIFY" => Role::Notify,
+        [w] if w == "ABOVE" && role == Role::Notify => Role::Consignee,
         _ => return None,
     };
     (target != role).then_some(target)
@@ -252,8 +254,10 @@ fn parse(f: &Fields<'_>) -> std::result::Result<ParsedShipment, String> {
             None => {}
         }
     }
-    for r in 0..mentions.len() {
-        let target = mentions[r].as_ref().and_then(|m| same_as(r, &m.name));
+    for (r, &role) in Role::ALL.iter().enumerate() {
+        let target = (mentions[r].as_ref())
+            .and_then(|m| same_as(role, &m.name))
+            .and_then(|t| Role::ALL.iter().position(|&x| x == t));
         if let Some(t) = target.filter(|&t| mentions[t].is_some()) {
             mentions[r] = mentions[t].clone();
         }
@@ -305,15 +309,16 @@ mod tests {
 
     #[test]
     fn a_reference_to_another_role_is_that_role() {
-        assert_eq!(same_as(2, "SAME AS CONSIGNEE"), Some(1));
-        assert_eq!(same_as(2, "Same as cnee."), Some(1));
-        assert_eq!(same_as(2, "AS CONSIGNEE"), Some(1));
-        assert_eq!(same_as(2, "SAME AS BUYER"), Some(1));
-        assert_eq!(same_as(2, "SAME AS ABOVE"), Some(1));
-        assert_eq!(same_as(5, "same as shipper"), Some(0));
-        assert_eq!(same_as(1, "SAME AS CONSIGNEE"), None);
-        assert_eq!(same_as(0, "SAME AS ABOVE"), None);
-        assert_eq!(same_as(2, "Asia Consignee Services Ltd"), None);
+        use Role::{Consignee, Notify, Payer, Shipper};
+        assert_eq!(same_as(Notify, "SAME AS CONSIGNEE"), Some(Consignee));
+        assert_eq!(same_as(Notify, "Same as cnee."), Some(Consignee));
+        assert_eq!(same_as(Notify, "AS CONSIGNEE"), Some(Consignee));
+        assert_eq!(same_as(Notify, "SAME AS BUYER"), Some(Consignee));
+        assert_eq!(same_as(Notify, "SAME AS ABOVE"), Some(Consignee));
+        assert_eq!(same_as(Payer, "same as shipper"), Some(Shipper));
+        assert_eq!(same_as(Consignee, "SAME AS CONSIGNEE"), None);
+        assert_eq!(same_as(Shipper, "SAME AS ABOVE"), None);
+        assert_eq!(same_as(Notify, "Asia Consignee Services Ltd"), None);
         let mut row = base();
         row.push(("notify_name", "SAME AS CONSIGNEE"));
         let f = Fields::from_pairs(COLUMNS, &row);
