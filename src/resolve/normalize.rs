@@ -224,7 +224,17 @@ const LEGAL_FORMS: &[(&str, u8, &[&str])] = &[
             "gesmbh",
         ],
     ),
-    ("gmbh co kg", PART, &["gmbh and co kg", "gmbh co kg"]),
+    (
+        "gmbh co kg",
+        PART,
+        // "und" and its abbreviation "u." as often as "&"
+        &[
+            "gmbh and co kg",
+            "gmbh co kg",
+            "gmbh und co kg",
+            "gmbh u co kg",
+        ],
+    ),
     ("kg", PART, &["kg", "kommanditgesellschaft"]),
     ("ag", JSC, &["ag", "aktiengesellschaft"]),
     (
@@ -507,6 +517,14 @@ const PREFIX_FORMS: &[&str] = &[
     "obshchestvo s ogranichennoj otvetstvennostju",
     "perseroan terbatas",
     "aktiebolaget",
+    // English translations of Russian and CIS documents keep the form first: "LLC Vektor",
+    // "Limited Liability Company Gazprom Neft", "Public Joint Stock Company Rosneft"
+    "llc",
+    "limited liability company",
+    "joint stock company",
+    "public joint stock company",
+    "open joint stock company",
+    "closed joint stock company",
 ];
 
 /// Legal forms that Latvia and Lithuania write before the name ("SIA Baltic Trade", "UAB
@@ -1839,6 +1857,11 @@ mod tests {
             ("Công ty Cổ phần Hoa Sen", "jsc"),
             ("Co.,Ltd Sunrise Electronics", "co ltd"),
             ("บริษัท สยามเทค จำกัด", "co ltd"),
+            ("LLC Vektor", "llc"),
+            ("Limited Liability Company Gazprom Neft", "llc"),
+            ("Public Joint Stock Company Rosneft Oil", "jsc"),
+            ("Müller Elektronik GmbH u. Co. KG", "gmbh co kg"),
+            ("Mueller Elektronik GmbH und Co KG", "gmbh co kg"),
         ];
         for (name, form) in cases {
             let p = split_name(name);
