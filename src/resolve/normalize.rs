@@ -819,6 +819,10 @@ const BUSINESS_WORDS: &[(&str, &str)] = &[
     ("hldgs", "holding"),
     ("grp", "group"),
     ("bros", "brother"),
+    // French: "Cie de Saint-Gobain" is "Compagnie de Saint-Gobain" ("Cie" after the name is
+    // the legal form "& Co", read before these words are). "St" is left alone: as often "ST
+    // Engineering" (Singapore Technologies) as "St Gobain".
+    ("cie", "compagnie"),
     ("natl", "national"),
     ("mgmt", "management"),
     ("equip", "equipment"),
@@ -2061,6 +2065,7 @@ mod tests {
                 "Meyer Semiconductor Distribution GmbH",
             ),
             ("Distribuidora Andina S.A.", "Andina Distribution S.A."),
+            ("CIE DE SAINT GOBAIN", "Compagnie de Saint-Gobain"),
         ] {
             // comparison reads words in any order
             let words = |s: &str| {
