@@ -394,6 +394,7 @@ pub struct NameAgreement {
 
 /// Compares the names of two records (see [`NameAgreement`]).
 pub fn name_similarity(c: &Corpus, a: &Prepared, b: &Prepared) -> NameAgreement {
+    let organisations = a.class != Class::Person && b.class != Class::Person;
     let mut best = NameAgreement {
         similarity: 0.0,
         exact: false,
@@ -408,7 +409,10 @@ pub fn name_similarity(c: &Corpus, a: &Prepared, b: &Prepared) -> NameAgreement 
                     info: name_info(&c.names, &na.tokens).min(name_info(&c.names, &nb.tokens)),
                 }
             } else {
-                let (similarity, info) = overlap(&c.names, &na.tokens, &nb.tokens, true);
+                let (mut similarity, info) = overlap(&c.names, &na.tokens, &nb.tokens, true);
+                if organisations && places_differ(&c.names, &na.tokens, &nb.tokens) {
+                    similarity = similarity.min(PLACES_DIFFER);
+                }
                 NameAgreement {
                     similarity,
                     exact: false,
@@ -424,6 +428,28 @@ pub fn name_similarity(c: &Corpus, a: &Prepared, b: &Prepared) -> NameAgreement 
     }
     best
 }
+
+/// Whether two spellings of organisations' names each name a place the other does not:
+/// "Shenzhen Haiwei Solutions" / "苏州海维进出口" (Suzhou), "Titan (Thailand)" / "Titan
+/// (Vietnam)", "Phoenix Components (Malaysia)" / "Phoenix Components (Singapore)". A Chinese
+/// firm's registered name opens with the city it is registered in, and a group names its
+/// subsidiaries after their countries, so two places are two firms, however alike the rest.
+/// A place on one side only says nothing: sources add and drop it ("Haiwei Solutions" /
+/// "Shenzhen Haiwei Solutions"). Codes of one or two letters ("(HK)", "(M)") are not read as
+/// places here: which place they stand for is not known.
+pub fn places_differ(v: &Vocab, x: &[u32], y: &[u32]) -> bool {
+    if v.place.is_empty() {
+        return false;
+    }
+    let place = |t: &u32| v.place.get(*t as usize).copied().unwrap_or(false);
+    let only = |x: &[u32], y: &[u32]| x.iter().any(|t| place(t) && !y.contains(t));
+    only(x, y) && only(y, x)
+}
+
+/// The most similarity two spellings of different places ([`places_differ`]) are credited:
+/// just under `fair`, so such names grade `weak` at best and only other evidence (an address, a
+/// registration id) can join them.
+pub const PLACES_DIFFER: f32 = NAME_LEVELS[1] - 0.001;
 
 /// The name level of an agreement: the similarity grade (different, weak, fair, strong, exact)
 /// and, for fair and better, whether the agreeing words are rare enough that the corpus is
@@ -1173,6 +1199,40 @@ mod tests {
         assert!(name(0, 3) >= 2, "typo keeps the name close");
         assert!(name(0, 2) < 4);
         assert_eq!(name(0, 4), 0);
+    }
+
+    #[test]
+    fn names_of_two_places_are_two_firms() {
+        let firm = |id: i64, name: &str, city: &str| RawRecord {
+            id,
+            kind: "company".into(),
+            name: name.into(),
+            city: Some(city.into()),
+            ..RawRecord::default()
+        };
+        let c = prepare(&[
+            firm(1, "Shenzhen Haiwei Solutions Co., Ltd.", "Shenzhen"),
+            firm(2, "苏州海维方案有限公司", "Suzhou"),
+            firm(3, "Haiwei Solutions Co Ltd", ""),
+            firm(4, "Phoenix Components (Malaysia) Sdn Bhd", "Kuala Lumpur"),
+            firm(5, "Phoenix Components (Singapore) Pte Ltd", "Singapore"),
+            firm(6, "Phoenix Components Sdn Bhd", "Kuala Lumpur"),
+            firm(7, "Suzhou Haiwei Solutions Co Ltd", "Suzhou"),
+        ]);
+        let r = &c.records;
+        let name = |i: usize, j: usize| name_grade(level(compare(&c, &r[i], &r[j]), 0));
+        let differ = |i: usize, j: usize| {
+            places_differ(&c.names, &r[i].names[0].tokens, &r[j].names[0].tokens)
+        };
+        assert!(differ(0, 6) && differ(6, 0), "Shenzhen / Suzhou");
+        assert!(name(0, 6) <= 1, "weak at best");
+        assert!(differ(3, 4) && name(3, 4) <= 1, "Malaysia / Singapore");
+        // a place on one side only
+        assert!(!differ(0, 2) && name(0, 2) >= 2);
+        assert!(!differ(3, 5) && name(3, 5) >= 2);
+        // the Chinese name reads its city too: 苏州 is Suzhou
+        assert!(!differ(1, 6), "{:?}", r[1].names[0].tokens);
+        assert!(differ(0, 1));
     }
 
     #[test]

@@ -156,6 +156,10 @@ pub struct Vocab {
     /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
     /// distinct spellings: how surprising it is that a name contains it. Names only.
     pub info: Vec<f32>,
+    /// The word names a place: a city of the corpus, a country, or a place of several words
+    /// joined into one ("hongkong"); not a code of one or two letters. Names only (see
+    /// `compare::places_differ`).
+    pub place: Vec<bool>,
     index: HashMap<String, u32>,
 }
 
@@ -804,15 +808,17 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
     // or drop the same way, and that say little about identity; an agreement on them carries no
     // information towards a `rare` name level either. A short word met mostly in people's names
     // is a syllable of a name, not a code ("Li", "Wu", "Le": 陈华丽 and 陈华强 are two people).
+    corpus.names.place = vec![false; corpus.names.strings.len()];
     for (i, w) in corpus.names.strings.iter().enumerate() {
         let of_people = person_df.get(i).copied().unwrap_or(0);
         // a skeleton of two consonants ("nr", Noor) is a whole Arabic word, not an initial
-        let place =
-            !corpus.names.arabic_reading[i] && w.len() <= 2 && 2 * of_people <= corpus.names.df[i]
-                || (w.len() >= 3 && corpus.cities.get(w).is_some())
-                || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some())
-                || places.joined.contains(w);
-        if place {
+        let code =
+            !corpus.names.arabic_reading[i] && w.len() <= 2 && 2 * of_people <= corpus.names.df[i];
+        let named = (w.len() >= 3 && corpus.cities.get(w).is_some())
+            || (w.len() >= 4 && crate::ingest::country::normalize_country(w).is_some())
+            || places.joined.contains(w);
+        corpus.names.place[i] = named;
+        if code || named {
             corpus.names.weight[i] = corpus.names.weight[i].min(1.0);
             corpus.names.info[i] = 0.0;
         }
