@@ -106,7 +106,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     writeln!(
         out,
         "sole candidates    {:>12}  entities of shipment mentions joined to the one listed party \
-         they could be (probability >= {})",
+         they could be (probability >= {}, and on average over the entity's records)",
         s.clustering.attached_mentions,
         crate::resolve::cluster::SOLE_CANDIDATE_MIN
     )?;

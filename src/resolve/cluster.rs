@@ -295,6 +295,15 @@ pub struct ClusterStats {
 /// BENCHMARKS.md).
 pub const SOLE_CANDIDATE_MIN: f64 = 0.5;
 
+/// Where each record comes from, as [`attach_mentions`] reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    /// Record i is an organisation's shipment mention.
+    pub mention: &'a [bool],
+    /// Record i is a registry, screening-list or dataset record.
+    pub listed: &'a [bool],
+}
+
 /// Joins each entity of organisation shipment mentions to its sole candidate: the one listed
 /// entity (one holding a record that is not a shipment mention) it has a pair with at the
 /// `possible` threshold or above, when the best such pair is at least [`SOLE_CANDIDATE_MIN`]
@@ -302,8 +311,7 @@ pub const SOLE_CANDIDATE_MIN: f64 = 0.5;
 /// candidates is ambiguous (namesakes) and stays apart; so do people (a shared name says little
 /// of a person) and entities holding a listed record.
 ///
-/// `mention[i]`: record i is an organisation's shipment mention; `listed[i]`: record i is a
-/// registry, screening-list or dataset record. `labels` are updated (each record again labelled
+/// `score(a, b)` gives the probability of any pair (see [`as_a_whole`]). `labels` are updated (each record again labelled
 /// with the smallest index of its cluster). Returns the pair that joined each attached entity,
 /// in order, for the merge evidence.
 ///
@@ -311,13 +319,14 @@ pub const SOLE_CANDIDATE_MIN: f64 = 0.5;
 /// O(p) over the p scored pairs, plus O(n) to relabel.
 pub fn attach_mentions(
     labels: &mut [u32],
-    mention: &[bool],
-    listed: &[bool],
+    records: Sources,
     scored: &[(u32, u32)],
     prob: impl Fn(usize) -> f64,
     possible: f64,
     different: &[(u32, u32)],
+    score: impl Fn(u32, u32) -> f64,
 ) -> Vec<(u32, u32)> {
+    let Sources { mention, listed } = records;
     let n = labels.len();
     let (mut only_mentions, mut holds_listed) = (vec![true; n], vec![false; n]);
     for i in 0..n {
@@ -370,12 +379,25 @@ pub fn attach_mentions(
             (x.min(y), x.max(y))
         })
         .collect();
+    // the members of each entity that may be joined, in index order
+    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (i, &l) in labels.iter().enumerate() {
+        if best.contains_key(&l) {
+            members.entry(l).or_default().push(i as u32);
+        }
+    }
     let mut to: HashMap<u32, u32> = HashMap::new();
     let mut joined = Vec::new();
     for (m, x) in best {
+        let party = if labels[x.pair.0 as usize] == m {
+            x.pair.1
+        } else {
+            x.pair.0
+        };
         if !x.rivals
             && x.p >= SOLE_CANDIDATE_MIN
             && !apart.contains(&(m.min(x.target), m.max(x.target)))
+            && as_a_whole(&members[&m], |i| score(i, party))
         {
             to.insert(m, x.target);
             joined.push(x.pair);
@@ -392,6 +414,22 @@ pub fn attach_mentions(
         *l = *first.entry(*l).or_insert(i as u32);
     }
     joined
+}
+
+/// Most members of an entity of mentions read against its sole candidate (see [`as_a_whole`]):
+/// a firm named on a thousand bills of lading is judged on its first 64 records, in index order.
+pub const WHOLE_MAX: usize = 64;
+
+/// Whether an entity of mentions could be its sole candidate as a whole, not through one of its
+/// members only: the mean probability of its members (the first [`WHOLE_MAX`]) against the
+/// listed record of the best pair is at least [`SOLE_CANDIDATE_MIN`]. Eight mentions of
+/// "Shanghai Jiada Import & Export Enterprise" and two misspelt "Jiafa Import & Export
+/// Enterprise" (one entity, at one address) had one listed candidate, 深圳市嘉富进出口元器件
+/// (Shenzhen Jiafu), through "Jiafa" (p 0.73): the rule joined all ten to it.
+fn as_a_whole(members: &[u32], p: impl Fn(u32) -> f64) -> bool {
+    let read = &members[..members.len().min(WHOLE_MAX)];
+    let mean = read.iter().map(|&i| p(i)).sum::<f64>() / read.len().max(1) as f64;
+    mean >= SOLE_CANDIDATE_MIN
 }
 
 /// Clusters `n` records. `accepted` are pairs of indexes with their probability; `scored` are
@@ -985,12 +1023,18 @@ mod tests {
         let scored: Vec<(u32, u32)> = pairs.iter().map(|p| (p.0, p.1)).collect();
         let joined = attach_mentions(
             &mut labels,
-            &mention,
-            listed,
+            Sources {
+                mention: &mention,
+                listed,
+            },
             &scored,
             |i| pairs[i].2,
             0.3,
             different,
+            |a, b| {
+                let p = pairs.iter().find(|p| (p.0, p.1) == (a.min(b), a.max(b)));
+                p.map_or(0.0, |p| p.2)
+            },
         );
         (labels, joined)
     }
@@ -1016,6 +1060,34 @@ mod tests {
         // two listed records: neither moves
         let (labels, _) = attach(&[true, true], &[false; 2], &[(0, 1, 0.6)], &[]);
         assert_eq!(labels, vec![0, 1]);
+    }
+
+    #[test]
+    fn an_entity_of_mentions_joins_as_a_whole_or_not_at_all() {
+        // record 0 is listed; 1, 2, 3 are one entity of mentions, and only 1 is near 0
+        let mention = [false, true, true, true];
+        let listed = [true, false, false, false];
+        let scored = [(0, 1)];
+        let run = |others: f64| {
+            let mut labels = vec![0, 1, 1, 1];
+            let p = |a: u32, b: u32| {
+                if a.min(b) == 0 && a.max(b) == 1 {
+                    0.73
+                } else {
+                    others
+                }
+            };
+            let records = Sources {
+                mention: &mention,
+                listed: &listed,
+            };
+            attach_mentions(&mut labels, records, &scored, |_| 0.73, 0.3, &[], p);
+            labels
+        };
+        // the others are clearly another firm ("Shanghai Jiada" against "Shenzhen Jiafu")
+        assert_eq!(run(0.0), vec![0, 1, 1, 1]);
+        // the others are spellings of the party too
+        assert_eq!(run(0.6), vec![0, 0, 0, 0]);
     }
 
     fn run(n: usize, pairs: &[(u32, u32, f64)], ov: &Overrides) -> Vec<u32> {

@@ -542,12 +542,15 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         let listed: Vec<bool> = (0..raws.len()).map(|i| !shipment(i)).collect();
         cluster::attach_mentions(
             &mut labels,
-            &mention,
-            &listed,
+            cluster::Sources {
+                mention: &mention,
+                listed: &listed,
+            },
             &pairs,
             prob,
             cfg.possible_threshold,
             &overrides.different,
+            score,
         )
     } else {
         Vec::new()
