@@ -342,3 +342,66 @@ fn arabic_registry_names_meet_their_latin_spellings() {
     let why = env.ok(&["explain-match", "R1", "L1"]);
     assert!(why.contains(": match"), "{why}");
 }
+
+#[test]
+fn a_mention_without_a_country_is_placed_by_its_shipments() {
+    // the consignee "RADFIELD NETWORKS" gives no country; its shipments go to AE. It agrees in
+    // country with the Emirati firm of that name and says nothing against the British one.
+    let env = Env::new();
+    let parties = env.path("parties.csv");
+    let mut csv = String::from("id,kind,name,city,country\n");
+    csv.push_str("R1,company,Radfield Networks FZE,Dubai,AE\n");
+    csv.push_str("R2,company,Radfield Networks Ltd,London,GB\n");
+    filler_firms(&mut csv, "Holdings Ltd,Dubai,AE");
+    std::fs::write(&parties, csv).unwrap();
+    let shipments = env.path("shipments.csv");
+    let header = std::fs::read_to_string(sample("shipments.csv")).unwrap();
+    let header = header.lines().next().unwrap();
+    let cols: Vec<&str> = header.split(',').collect();
+    let row = |id: &str, consignee: &str, dest: &str| -> String {
+        cols.iter()
+            .map(|&c| match c {
+                "id" => id.to_string(),
+                "date" => "2024-03-01".into(),
+                "shipper_name" => "Shenzhen Brightview Display Co Ltd".into(),
+                "shipper_country" | "origin_country" => "CN".into(),
+                "consignee_name" => consignee.into(),
+                "destination_country" => dest.into(),
+                "hs_code" => "8471.50".into(),
+                "product" => "server".into(),
+                "quantity" => "1".into(),
+                "value_usd" => "1000".into(),
+                _ => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let body = [
+        header.to_string(),
+        row("X1", "RADFIELD NETWORKS", "AE"),
+        row("X2", "RADFIELD NETWORKS", "AE"),
+    ]
+    .join("\n");
+    std::fs::write(&shipments, body + "\n").unwrap();
+    env.ok(&[
+        "ingest",
+        parties.to_str().unwrap(),
+        shipments.to_str().unwrap(),
+    ]);
+    env.ok(&["resolve", "--no-em"]);
+    let mention: i64 = env
+        .conn()
+        .query_row(
+            "SELECT id FROM records WHERE name = 'RADFIELD NETWORKS'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let country = |key: &str| -> String {
+        let out = env.ok(&["explain-match", &mention.to_string(), key]);
+        let line = out.lines().find(|l| l.starts_with("country")).unwrap();
+        line.split_whitespace().nth(1).unwrap().to_string()
+    };
+    assert_eq!(country("R1"), "same");
+    assert_eq!(country("R2"), "(missing)");
+}

@@ -57,6 +57,13 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         writeln!(out, "{:<16} {cap}", "capped")?;
     }
     writeln!(out, "{:<16} {:<13} {:>+8.2}", "weight", "", x.weight)?;
+    if let Some((side, country)) = &x.placed_by_shipments {
+        writeln!(
+            out,
+            "(country: {side} gives none; its shipments place it in {country}: the origin of a \
+             shipper, the destination of a consignee)"
+        )?;
+    }
     writeln!(out)?;
     writeln!(
         out,

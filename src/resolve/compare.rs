@@ -512,6 +512,15 @@ fn shared<T: PartialEq>(a: &[T], b: &[T]) -> u8 {
     }
 }
 
+/// Whether one record has no country of its own and its shipments place it in the other's
+/// (see [`Prepared::context_country`]).
+pub fn placed_in(a: &Prepared, b: &Prepared) -> bool {
+    let by = |x: &Prepared, y: &Prepared| {
+        x.country.is_none() && x.context_country.is_some() && x.context_country == y.country
+    };
+    by(a, b) || by(b, a)
+}
+
 fn opt_eq<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> u8 {
     match (a, b) {
         (Some(x), Some(y)) => u8::from(x == y),
@@ -557,6 +566,9 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
     let mut l = [MISSING; NF];
     l[0] = name_level(&name_similarity(c, a, b), c.names.rare_bits());
     l[2] = opt_eq(&a.country, &b.country);
+    if l[2] == MISSING && placed_in(a, b) {
+        l[2] = 1;
+    }
     // Legal forms are chosen by jurisdiction: across two different countries they differ
     // anyway, and counting that disagreement again on top of the country's would count one fact
     // twice. So the legal form is compared only within a country (or when one is unknown).

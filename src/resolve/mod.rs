@@ -249,9 +249,55 @@ pub fn load_records(conn: &Connection) -> Result<Vec<RawRecord>> {
             dob: r.get(14)?,
             nationality: r.get(15)?,
             source_id: r.get(16)?,
+            context_country: None,
         });
     }
+    let placed = shipment_countries(conn)?;
+    for r in &mut out {
+        if r.origin == "shipment" && r.country.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            r.context_country = placed.get(&r.id).cloned();
+        }
+    }
     Ok(out)
+}
+
+/// The one country each shipment mention's shipments place it in: the origin country for a
+/// shipper, the destination country for a consignee, when every shipment that names the record
+/// in that role gives one and the same. Notify parties, end users, forwarders and payers are
+/// left out: an end user abroad is the very red flag scoring looks for, and a notify party is
+/// often the forwarder at the other end.
+///
+/// # Errors
+/// [`Error::Db`].
+pub fn shipment_countries(conn: &Connection) -> Result<HashMap<i64, String>> {
+    let mut seen: HashMap<i64, Option<String>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT shipper_record, origin_country, consignee_record, destination_country
+         FROM shipments ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        for (rec, country) in [(0, 1), (2, 3)] {
+            let (Some(rec), country) = (
+                r.get::<_, Option<i64>>(rec)?,
+                r.get::<_, Option<String>>(country)?,
+            ) else {
+                continue;
+            };
+            let country = country.filter(|c| !c.trim().is_empty());
+            match seen.get_mut(&rec) {
+                None => {
+                    seen.insert(rec, country);
+                }
+                Some(known) if *known != country => *known = None,
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(seen
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect())
 }
 
 /// Each record's identity as a registry entry (see [`cluster::Registered`]): a record of the
@@ -972,6 +1018,10 @@ pub struct PairExplanation {
     /// Whether the pair is a recall pair: compared and scored, not learnt from (see
     /// [`block`]).
     pub recall_pair: bool,
+    /// When one record has no country and its shipments place it in the other's (see
+    /// [`shipment_countries`]): which record ("A" or "B") and the country. The country then
+    /// agrees.
+    pub placed_by_shipments: Option<(&'static str, String)>,
     /// Entity of each record in the latest run.
     pub entity_a: Option<i64>,
     pub entity_b: Option<i64>,
@@ -1083,6 +1133,14 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
         blocked_together: pairing.candidate,
         shared_key: pairing.shared_key,
         recall_pair: pairing.recall,
+        placed_by_shipments: compare::placed_in(ra, rb).then(|| {
+            let (side, r) = if ra.country.is_none() {
+                ("A", &raws[pa])
+            } else {
+                ("B", &raws[pb])
+            };
+            (side, r.context_country.clone().unwrap_or_default())
+        }),
         entity_a: entity(ia)?,
         entity_b: entity(ib)?,
         model: source,

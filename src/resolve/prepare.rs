@@ -41,6 +41,11 @@ pub struct RawRecord {
     pub registration_id: Option<String>,
     pub dob: Option<String>,
     pub nationality: Option<String>,
+    /// For a shipment mention without a country: the one country its shipments place it in
+    /// (the origin for a shipper, the destination for a consignee; see
+    /// [`super::shipment_countries`]). Compared as agreement only (see
+    /// [`Prepared::context_country`]).
+    pub context_country: Option<String>,
 }
 
 /// The classes that may merge with each other. People never merge with organisations; vessels
@@ -88,6 +93,11 @@ pub struct Prepared {
     /// The legal form of the primary name, or of the first alias that has one.
     pub legal: Option<LegalForm>,
     pub country: Option<[u8; 2]>,
+    /// Where a shipment mention without a country is placed by its shipments (see
+    /// [`RawRecord::context_country`]): it agrees with a record of that country, and says
+    /// nothing against another (a consignee is nearly always in the destination country, but a
+    /// forwarder's warehouse can receive for a firm abroad).
+    pub context_country: Option<[u8; 2]>,
     pub city: Option<u32>,
     /// The city is written in a non-Latin script (see [`normalize::non_latin`]).
     pub city_non_latin: bool,
@@ -778,6 +788,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
             names,
             legal,
             country: country(&r.country),
+            context_country: country(&r.context_country),
             city,
             address,
             address_line,
