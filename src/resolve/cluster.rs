@@ -311,12 +311,13 @@ pub struct Sources<'a> {
 /// candidates is ambiguous (namesakes) and stays apart; so do people (a shared name says little
 /// of a person) and entities holding a listed record.
 ///
-/// `score(a, b)` gives the probability of any pair (see [`as_a_whole`]). `labels` are updated (each record again labelled
-/// with the smallest index of its cluster). Returns the pair that joined each attached entity,
-/// in order, for the merge evidence.
+/// `score(a, b)` gives the probability of any pair (see [`as_a_whole`]). `labels` are updated
+/// (each record again labelled with the smallest index of its cluster). Returns the pair that
+/// joined each attached entity, in order, for the merge evidence.
 ///
 /// # Complexity
-/// O(p) over the p scored pairs, plus O(n) to relabel.
+/// O(p) over the p scored pairs, O(n) to gather members and relabel, and at most
+/// [`WHOLE_MAX`] comparisons per entity that has a sole candidate.
 pub fn attach_mentions(
     labels: &mut [u32],
     records: Sources,
