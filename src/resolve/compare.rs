@@ -512,13 +512,19 @@ fn shared<T: PartialEq>(a: &[T], b: &[T]) -> u8 {
     }
 }
 
-/// Whether one record has no country of its own and its shipments place it in the other's
-/// (see [`Prepared::context_country`]).
-pub fn placed_in(a: &Prepared, b: &Prepared) -> bool {
+/// Which of the two records (0 for `a`, 1 for `b`), having no country of its own, its
+/// shipments place in the other's country (see [`Prepared::context_country`]), if either.
+pub fn placed_in(a: &Prepared, b: &Prepared) -> Option<usize> {
     let by = |x: &Prepared, y: &Prepared| {
         x.country.is_none() && x.context_country.is_some() && x.context_country == y.country
     };
-    by(a, b) || by(b, a)
+    if by(a, b) {
+        Some(0)
+    } else if by(b, a) {
+        Some(1)
+    } else {
+        None
+    }
 }
 
 fn opt_eq<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> u8 {
@@ -566,7 +572,7 @@ pub fn compare(c: &Corpus, a: &Prepared, b: &Prepared) -> Pattern {
     let mut l = [MISSING; NF];
     l[0] = name_level(&name_similarity(c, a, b), c.names.rare_bits());
     l[2] = opt_eq(&a.country, &b.country);
-    if l[2] == MISSING && placed_in(a, b) {
+    if l[2] == MISSING && placed_in(a, b).is_some() {
         l[2] = 1;
     }
     // Legal forms are chosen by jurisdiction: across two different countries they differ
@@ -1216,11 +1222,8 @@ mod tests {
     #[test]
     fn names_of_two_places_are_two_firms() {
         let firm = |id: i64, name: &str, city: &str| RawRecord {
-            id,
-            kind: "company".into(),
-            name: name.into(),
             city: Some(city.into()),
-            ..RawRecord::default()
+            ..at(id, name, "")
         };
         let c = prepare(&[
             firm(1, "Shenzhen Haiwei Solutions Co., Ltd.", "Shenzhen"),

@@ -1133,13 +1133,12 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
         blocked_together: pairing.candidate,
         shared_key: pairing.shared_key,
         recall_pair: pairing.recall,
-        placed_by_shipments: compare::placed_in(ra, rb).then(|| {
-            let (side, r) = if ra.country.is_none() {
-                ("A", &raws[pa])
-            } else {
-                ("B", &raws[pb])
-            };
-            (side, r.context_country.clone().unwrap_or_default())
+        placed_by_shipments: compare::placed_in(ra, rb).map(|side| {
+            let placed = &raws[[pa, pb][side]];
+            (
+                ["A", "B"][side],
+                placed.context_country.clone().unwrap_or_default(),
+            )
         }),
         entity_a: entity(ia)?,
         entity_b: entity(ib)?,
