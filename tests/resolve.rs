@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::util::{Env, sample};
+use crate::util::{Env, s, sample};
 
 fn resolved() -> Env {
     Env::sample_resolved()
@@ -404,4 +404,53 @@ fn a_mention_without_a_country_is_placed_by_its_shipments() {
     };
     assert_eq!(country("R1"), "same");
     assert_eq!(country("R2"), "(missing)");
+}
+
+#[test]
+fn labels_train_the_model_and_reconcile_with_their_file() {
+    let env = Env::new();
+    let out = env.path("gen");
+    env.bare(&[
+        "generate",
+        "--out",
+        s(&out),
+        "--seed",
+        "5",
+        "--companies",
+        "300",
+        "--shipments",
+        "1500",
+    ]);
+    let mut args = vec!["ingest".to_string()];
+    for f in ["parties.csv", "screening.csv", "shipments.csv"] {
+        args.push(out.join(f).to_string_lossy().into_owned());
+    }
+    env.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let truth = out.join("truth/records.csv");
+    let summary: Value =
+        serde_json::from_str(&env.ok(&["resolve", "--labels", s(&truth), "--json"])).unwrap();
+    assert_eq!(summary["model_source"], "labelled", "{summary}");
+    let labels = &summary["labels"];
+    let rows = std::fs::read_to_string(&truth).unwrap().lines().count() as u64 - 1;
+    assert_eq!(labels["rows"].as_u64(), Some(rows));
+    assert!(labels["matches"].as_u64().unwrap() >= 30, "{labels}");
+    let eval: Value =
+        serde_json::from_str(&env.ok(&["eval-resolve", "--truth", s(&truth), "--json"])).unwrap();
+    assert!(eval["pairwise"]["f1"].as_f64().unwrap() >= 0.9, "{eval}");
+
+    // decisions on a handful of pairs are too few to learn from: the run stays with EM
+    let decisions = env.path("decisions.csv");
+    std::fs::write(&decisions, "a,b,decision\n").unwrap();
+    let summary: Value =
+        serde_json::from_str(&env.ok(&["resolve", "--labels", s(&decisions), "--json"])).unwrap();
+    assert_eq!(summary["model_source"], "em", "{summary}");
+    assert_eq!(summary["labels"]["rows"].as_u64(), Some(0));
+
+    // a bad row is named by file and line
+    let bad = env.path("bad.csv");
+    std::fs::write(&bad, "id,cluster\nP1,a\nP2\n").unwrap();
+    let err = env.run(&["resolve", "--labels", s(&bad)]);
+    assert!(!err.status.success());
+    let msg = String::from_utf8_lossy(&err.stderr);
+    assert!(msg.contains("bad.csv:3"), "{msg}");
 }

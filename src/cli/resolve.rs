@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::DbArgs;
+use crate::resolve::labels::read_labels;
 use crate::resolve::{ResolveConfig, read_overrides, resolve};
 
 /// Resolve records into entities: normalise, block, compare (Fellegi–Sunter, m/u estimated by
@@ -16,6 +17,12 @@ pub struct Args {
     /// ids or source keys). Stored, so they also apply to later runs.
     #[arg(long, value_name = "FILE")]
     overrides: Option<PathBuf>,
+    /// Learn m and u from labels instead of EM: a truth CSV `id,cluster` (as eval-resolve
+    /// takes) labels the candidate pairs of the records it names; decisions `a,b,decision`
+    /// label their pairs. The match share is still estimated over all candidate pairs. Labels
+    /// train the model only; they force no merge (overrides do).
+    #[arg(long, value_name = "FILE")]
+    labels: Option<PathBuf>,
     /// Match probability at or above which two records merge.
     #[arg(long, default_value_t = ResolveConfig::default().threshold)]
     threshold: f64,
@@ -53,6 +60,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         em: !args.no_em,
         sole_candidates: !args.no_sole_candidates,
         overrides,
+        labels: args.labels.as_deref().map(read_labels).transpose()?,
     };
     cfg.validate()?;
     let conn = crate::store::open(&args.db.db)?;
@@ -89,6 +97,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         "model              {:>12}  ({} EM iterations; match share among learnt pairs {:.4}, among people {:.4})",
         s.model_source, s.em_iterations, s.lambda, s.lambda_person
     )?;
+    if let Some(l) = &s.labels {
+        writeln!(
+            out,
+            "labels             {:>12}  rows ({} naming no record): {} labelled pairs are matches, \
+             {} are not",
+            l.rows, l.unknown_ids, l.matches, l.non_matches
+        )?;
+    }
     writeln!(
         out,
         "accepted pairs     {:>12}  (probability >= {})",

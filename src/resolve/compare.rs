@@ -933,6 +933,120 @@ impl Model {
     }
 }
 
+/// Fewest labelled matches and labelled non-matches of a class (organisations, people) from
+/// which [`Models::from_labels`] learns that class's m and u. Below it the class keeps what it
+/// would have had without labels: a dozen pairs spread over a dozen features leave most levels
+/// to the prior's pseudo-counts ([`PRIOR_STRENGTH`]) and say little.
+pub const MIN_LABELLED: u64 = 30;
+
+impl Models {
+    /// The models learnt from labelled candidate pairs: `labelled` holds, per distinct pattern,
+    /// how many labelled pairs have it as (matches, non-matches); `counts` the patterns of
+    /// every candidate pair learnt from, as for [`Models::estimate`]; `base` the models the run
+    /// would use without labels.
+    ///
+    /// Per class with at least [`MIN_LABELLED`] matches and non-matches, m is read from the
+    /// labelled matches and u from the labelled non-matches ([`Model::from_labels`]). λ is not
+    /// taken from the labels, which are rarely a random sample of the candidate pairs (an
+    /// analyst labels the pairs in doubt, a benchmark the records with duplicates): it is
+    /// estimated by EM over all the class's candidate pairs with m and u held
+    /// ([`Model::fit_lambda`]). A class with too few labels keeps its `base` model.
+    pub fn from_labels(
+        base: Models,
+        labelled: &[(Pattern, u64, u64)],
+        counts: &[(Pattern, u64)],
+    ) -> Models {
+        let mut models = base;
+        for person in [false, true] {
+            let mine = |p: Pattern| is_person(p) == person;
+            let (m, u): (u64, u64) = labelled
+                .iter()
+                .filter(|(p, ..)| mine(*p))
+                .fold((0, 0), |(m, u), &(_, a, b)| (m + a, u + b));
+            if m < MIN_LABELLED || u < MIN_LABELLED {
+                continue;
+            }
+            let (prior, slot) = if person {
+                (Model::person_prior(), &mut models.person)
+            } else {
+                (Model::prior(), &mut models.organisation)
+            };
+            let pairs = slot.pairs;
+            let labelled: Vec<_> = labelled
+                .iter()
+                .filter(|(p, ..)| mine(*p))
+                .copied()
+                .collect();
+            let own: Vec<(Pattern, u64)> =
+                counts.iter().filter(|(p, _)| mine(*p)).copied().collect();
+            let mut model = Model::from_labels(&labelled, &prior);
+            model.fit_lambda(&own);
+            model.pairs = pairs;
+            *slot = model;
+        }
+        models
+    }
+}
+
+impl Model {
+    /// m and u counted from labelled pairs (`(pattern, matches, non-matches)`), with `prior`
+    /// as [`PRIOR_STRENGTH`] pseudo-pairs so that a level no labelled pair shows stays finite;
+    /// λ is the labelled share of matches until [`Model::fit_lambda`] replaces it.
+    pub fn from_labels(labelled: &[(Pattern, u64, u64)], prior: &Model) -> Model {
+        let a = PRIOR_STRENGTH;
+        let mut mc: Vec<Vec<f64>> = prior.m.iter().map(|r| vec![0.0; r.len()]).collect();
+        let mut uc = mc.clone();
+        let (mut matches, mut total) = (0.0, 0.0);
+        for &(p, nm, nu) in labelled {
+            matches += nm as f64;
+            total += (nm + nu) as f64;
+            for f in 0..NF {
+                let l = level(p, f);
+                if l != MISSING {
+                    mc[f][l as usize] += nm as f64;
+                    uc[f][l as usize] += nu as f64;
+                }
+            }
+        }
+        let mut model = prior.clone();
+        model.lambda = (matches + a * prior.lambda) / (total + a);
+        for f in 0..NF {
+            let (sm, su): (f64, f64) = (mc[f].iter().sum(), uc[f].iter().sum());
+            for l in 0..mc[f].len() {
+                model.m[f][l] = (mc[f][l] + a * prior.m[f][l]) / (sm + a);
+                model.u[f][l] = (uc[f][l] + a * prior.u[f][l]) / (su + a);
+            }
+        }
+        model.iterations = 0;
+        model.pairs = total as u64;
+        model.source = "labelled".into();
+        model
+    }
+
+    /// Estimates λ alone by EM over the candidate pairs' pattern counts, m and u held: each
+    /// round λ becomes the mean posterior match probability of the pairs.
+    pub fn fit_lambda(&mut self, patterns: &[(Pattern, u64)]) {
+        let total: u64 = patterns.iter().map(|(_, n)| n).sum();
+        if total == 0 {
+            return;
+        }
+        for it in 1..=MAX_EM_ITERATIONS {
+            let matches: f64 = patterns
+                .iter()
+                .map(|&(p, n)| probability(self.weight(p)) * n as f64)
+                .sum();
+            // kept off 0 and 1, whose log-odds are infinite
+            let next = (matches / total as f64).clamp(1e-9, 1.0 - 1e-9);
+            let delta = (next - self.lambda).abs();
+            self.lambda = next;
+            self.iterations = it;
+            if delta < EM_TOLERANCE {
+                break;
+            }
+        }
+    }
+}
+
 fn max_delta(a: &Model, b: &Model) -> f64 {
     let mut d = (a.lambda - b.lambda).abs();
     for f in 0..NF {
@@ -1423,6 +1537,40 @@ mod tests {
         assert_eq!(m.source, "em");
         assert!((m.lambda - 0.1).abs() < 0.02, "{}", m.lambda);
         assert!(m.weight(good) > 5.0 && m.weight(bad) < -5.0);
+    }
+
+    #[test]
+    fn labels_set_m_and_u_and_em_sets_only_the_match_share() {
+        let mut l = [MISSING; NF];
+        l[2] = 1; // country same
+        l[0] = NAME_EXACT_RARE;
+        l[6] = 1; // phone shared
+        let good = pack(&l);
+        l[0] = 0; // name different, phone shared: a switchboard the firms of a building share
+        let switchboard = pack(&l);
+        l[6] = 0;
+        let bad = pack(&l);
+        let labelled = [(good, 40, 0), (switchboard, 0, 60), (bad, 0, 200)];
+        let mut counts = vec![(good, 100u64), (switchboard, 150), (bad, 750)];
+        counts.sort_unstable();
+        let base = Models::prior();
+        let m = Models::from_labels(base.clone(), &labelled, &counts);
+        assert_eq!(m.organisation.source, "labelled");
+        // a shared phone in every labelled match and 60 of 260 non-matches: about 2 bits, where
+        // the prior gives it 6
+        let phone = m.organisation.contribution(6, 1).unwrap();
+        assert!(phone > 1.5 && phone < 2.5, "{phone}");
+        assert!(base.organisation.contribution(6, 1).unwrap() > 5.0);
+        // λ from all the candidate pairs, not the labelled share (40 of 300)
+        assert!(
+            (m.organisation.lambda - 0.1).abs() < 0.01,
+            "{}",
+            m.organisation.lambda
+        );
+        // no labelled people: their model stays; too few labels: so does the organisations'
+        assert_eq!(m.person, base.person);
+        let few = Models::from_labels(base.clone(), &labelled[..1], &counts);
+        assert_eq!(few.organisation, base.organisation);
     }
 
     #[test]

@@ -120,6 +120,36 @@ fn pairs(n: u64) -> u64 {
     n * n.saturating_sub(1) / 2
 }
 
+/// Every key a truth file may name a record by: its source key, and `SHIPMENT:role` for the
+/// parties named on shipments (the generator's truth names them so). A key of several records
+/// names the first.
+///
+/// # Errors
+/// [`Error::Db`].
+pub fn record_keys(conn: &Connection) -> Result<HashMap<String, i64>> {
+    let mut by_key: HashMap<String, i64> = HashMap::new();
+    let mut st = conn
+        .prepare("SELECT source_key, id FROM records WHERE source_key IS NOT NULL ORDER BY id")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        by_key.entry(r.get(0)?).or_insert(r.get(1)?);
+    }
+    let mut st = conn.prepare(
+        "SELECT shipment_key, shipper_record, consignee_record, notify_record,
+                end_user_record, forwarder_record, payer_record FROM shipments ORDER BY id",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let key: String = r.get(0)?;
+        for (i, role) in ROLES.iter().enumerate() {
+            if let Some(id) = r.get::<_, Option<i64>>(i + 1)? {
+                by_key.entry(format!("{key}:{role}")).or_insert(id);
+            }
+        }
+    }
+    Ok(by_key)
+}
+
 /// Evaluates the entities in the store against `truth`.
 ///
 /// # Errors
@@ -138,30 +168,7 @@ pub fn evaluate_with_errors(
     truth: &Path,
 ) -> Result<(EvalReport, Vec<ErrorRow>)> {
     let mut report = EvalReport::default();
-    // key → record id
-    let mut by_key: HashMap<String, i64> = HashMap::new();
-    {
-        let mut st = conn.prepare(
-            "SELECT source_key, id FROM records WHERE source_key IS NOT NULL ORDER BY id",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            by_key.entry(r.get(0)?).or_insert(r.get(1)?);
-        }
-        let mut st = conn.prepare(
-            "SELECT shipment_key, shipper_record, consignee_record, notify_record,
-                    end_user_record, forwarder_record, payer_record FROM shipments ORDER BY id",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let key: String = r.get(0)?;
-            for (i, role) in ROLES.iter().enumerate() {
-                if let Some(id) = r.get::<_, Option<i64>>(i + 1)? {
-                    by_key.entry(format!("{key}:{role}")).or_insert(id);
-                }
-            }
-        }
-    }
+    let by_key = record_keys(conn)?;
     // record id → truth cluster votes
     let mut votes: HashMap<i64, HashMap<String, u32>> = HashMap::new();
     let mut rdr = csv::ReaderBuilder::new()

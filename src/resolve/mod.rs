@@ -25,6 +25,7 @@ pub mod cjk;
 pub mod cluster;
 pub mod compare;
 pub mod evaluate;
+pub mod labels;
 pub mod normalize;
 pub mod prepare;
 
@@ -68,6 +69,9 @@ pub struct ResolveConfig {
     /// earlier one).
     #[serde(skip)]
     pub overrides: Vec<OverridePair>,
+    /// Labelled records or pairs to learn m and u from instead of EM (see [`labels`]).
+    #[serde(skip)]
+    pub labels: Option<labels::Labels>,
 }
 
 impl Default for ResolveConfig {
@@ -80,6 +84,7 @@ impl Default for ResolveConfig {
             em: true,
             sole_candidates: true,
             overrides: Vec::new(),
+            labels: None,
         }
     }
 }
@@ -197,6 +202,8 @@ pub struct ResolveSummary {
     pub entities: u64,
     pub model_source: String,
     pub em_iterations: usize,
+    /// What the labels gave, when the run learnt from labels.
+    pub labels: Option<labels::LabelStats>,
     /// Share of matches among the organisation candidate pairs EM learns from (not the recall
     /// pairs).
     pub lambda: f64,
@@ -510,6 +517,33 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         })
         .collect();
     let counts = pattern_counts(&patterns, &learn);
+    let index_of: HashMap<i64, u32> = raws
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i as u32))
+        .collect();
+    let labelled = match &cfg.labels {
+        Some(l) => {
+            let lab = labels::Labelling::new(&tx, l, &index_of, raws.len())?;
+            let candidates = pairs
+                .iter()
+                .zip(&patterns)
+                .zip(&learn)
+                .filter(|&(_, &learnt)| learnt)
+                .filter_map(|((&(a, b), &p), _)| Some((p, lab.of(a, b)?)));
+            let decided = lab.pairs.iter().map(|&(a, b, same)| {
+                let (a, b) = (&corpus.records[a as usize], &corpus.records[b as usize]);
+                (compare::compare(&corpus, a, b), same)
+            });
+            let tally = labels::tally(candidates.chain(decided));
+            let mut stats = lab.stats;
+            (stats.matches, stats.non_matches) = tally
+                .iter()
+                .fold((0, 0), |(m, u), &(_, a, b)| (m + a, u + b));
+            Some((tally, stats))
+        }
+        None => None,
+    };
     drop(learn);
     // each pair's pattern as an index into `counts` (sorted, distinct): the later stages look up
     // its probability by index rather than hashing 20 million patterns several times. Rewritten
@@ -518,11 +552,15 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
     pattern_ids
         .par_iter_mut()
         .for_each(|p| *p = counts.partition_point(|x| x.0 < *p) as u64);
-    let model = if cfg.em {
+    let mut model = if cfg.em {
         Models::estimate(&counts)
     } else {
         Models::prior()
     };
+    if let Some((tally, stats)) = labelled {
+        model = Models::from_labels(model, &tally, &counts);
+        s.labels = Some(stats);
+    }
     s.model_source = model.organisation.source.clone();
     s.em_iterations = model.organisation.iterations;
     s.lambda = model.organisation.lambda;
@@ -544,11 +582,6 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
         })
         .collect();
     s.accepted_pairs = accepted.len() as u64;
-    let index_of: HashMap<i64, u32> = raws
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id, i as u32))
-        .collect();
     let mut overrides = cluster::Overrides::default();
     for (a, b, same) in stored_overrides(&tx)? {
         let (Some(&ia), Some(&ib)) = (index_of.get(&a), index_of.get(&b)) else {
