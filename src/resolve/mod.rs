@@ -1062,10 +1062,6 @@ pub struct PairExplanation {
     pub model: String,
 }
 
-/// Explains the comparison of two records (ids or source keys) under the latest run's model.
-///
-/// # Errors
-/// [`Error::NotFound`] for an unknown record; [`Error::Db`].
 /// Whether the latest run joined records `a` and `b` as a mention entity and its sole candidate
 /// (see [`cluster::attach_mentions`]).
 fn sole_candidate(conn: &Connection, a: i64, b: i64) -> Result<bool> {
@@ -1080,18 +1076,15 @@ fn sole_candidate(conn: &Connection, a: i64, b: i64) -> Result<bool> {
         .is_some())
 }
 
+/// Explains the comparison of two records (ids or source keys) under the latest run's model.
+///
+/// # Errors
+/// [`Error::NotFound`] for an unknown record; [`Error::Db`].
 pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanation> {
     let (ia, ib) = (find_record(conn, a)?, find_record(conn, b)?);
-    let (model, cfg, source) = match latest_model(conn)? {
-        Some((m, c)) => {
-            let s = m.organisation.source.clone();
-            (m, c, s)
-        }
-        None => (
-            Models::prior(),
-            ResolveConfig::default(),
-            "prior (no run yet)".to_string(),
-        ),
+    let (model, cfg, ran) = match latest_model(conn)? {
+        Some((m, c)) => (m, c, true),
+        None => (Models::prior(), ResolveConfig::default(), false),
     };
     let raws = load_records(conn)?;
     let corpus = prepare::prepare(&raws);
@@ -1102,6 +1095,11 @@ pub fn explain_pair(conn: &Connection, a: &str, b: &str) -> Result<PairExplanati
     let (pa, pb) = (pos(ia)?, pos(ib)?);
     let (ra, rb) = (&corpus.records[pa], &corpus.records[pb]);
     let p = compare::compare(&corpus, ra, rb);
+    let source = if ran {
+        model.for_pattern(p).source.clone()
+    } else {
+        "prior (no run yet)".to_string()
+    };
     let weight = model.weight(p);
     let uncapped = model.for_pattern(p).weight(p);
     let cap = (weight < uncapped).then(|| {
