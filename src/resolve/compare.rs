@@ -150,11 +150,32 @@ fn word_sim(v: &Vocab, a: u32, b: u32) -> f32 {
         return romanized;
     }
     let jw = strsim::jaro_winkler(sa, sb);
-    if jw >= FUZZY_WORD || strsim::osa_distance(sa, sb) == 1 {
+    if (jw >= FUZZY_WORD || strsim::osa_distance(sa, sb) == 1) && !opposites(sa, sb) {
         (jw as f32).max(romanized)
     } else {
         romanized
     }
+}
+
+/// Words a letter or two apart that name opposites, so never spellings of each other:
+/// "Eastern Star" and "Western Star" (Jaro–Winkler 0.905), "Northeast" / "Northwest", "Micro"
+/// / "Macro" (one letter) are different firms' names.
+const OPPOSITES: &[&str] = &[
+    "east",
+    "west",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "micro",
+    "macro",
+];
+
+/// Whether two different words are both in [`OPPOSITES`].
+fn opposites(a: &str, b: &str) -> bool {
+    a != b && OPPOSITES.contains(&a) && OPPOSITES.contains(&b)
 }
 
 /// Whether one of two words is the reading of an Arabic-script word and the other a Latin
@@ -1515,7 +1536,9 @@ mod tests {
                 let jw = strsim::jaro_winkler(sa, sb) as f32;
                 if sa.len().max(sb.len()) > FUZZY_MAX_LEN {
                     romanized
-                } else if f64::from(jw) >= FUZZY_WORD || strsim::osa_distance(sa, sb) == 1 {
+                } else if (f64::from(jw) >= FUZZY_WORD || strsim::osa_distance(sa, sb) == 1)
+                    && !opposites(sa, sb)
+                {
                     jw.max(romanized)
                 } else {
                     romanized
@@ -1530,6 +1553,7 @@ mod tests {
             "München Munchen Zürich Zurich Čapek Capek",
             "Info Information Cmpts Components Exp Express Co Company",
             "0123 01234 12345 Smith Smyth Zenith Zenit",
+            "Eastern Western Micro Macro Northeast Northwest",
             "النور الفطيم كريم Noor Nour Nair Futtaim Karam Kareem Ali Al-Noor",
         ]);
         let v = &c.names;
@@ -1539,6 +1563,8 @@ mod tests {
         assert_eq!(word_sim(v, id("krim"), id("kareem")), ROMANIZED);
         assert_eq!(word_sim(v, id("nur"), id("nair")), 0.0);
         assert_eq!(word_sim(v, id("noor"), id("nair")), 0.0);
+        assert_eq!(word_sim(v, id("eastern"), id("western")), 0.0);
+        assert!(word_sim(v, id("smith"), id("smyth")) > 0.0);
         for a in 0..v.strings.len() as u32 {
             for b in 0..v.strings.len() as u32 {
                 assert_eq!(

@@ -1249,6 +1249,49 @@ pub fn name_designations(raw: &str) -> Vec<String> {
     out
 }
 
+/// How many words at the end of `toks` say "branch" ("branch", "branch office"), if any.
+fn branch_words(toks: &[String]) -> Option<usize> {
+    match toks {
+        [.., b, o] if b == "branch" && o == "office" => Some(2),
+        [.., b] if b == "branch" => Some(1),
+        _ => None,
+    }
+}
+
+/// Drops a branch designation after the legal form: "Apex Components Pte Ltd - Singapore
+/// Branch" is a place of business of Apex Components Pte Ltd, not another party, and its form
+/// is only found once the designation has gone. Up to two words of place before "branch" go
+/// with it. Only when a legal form then ends the name: "Olive Branch" keeps its branch.
+fn strip_branch(toks: &mut Vec<String>) {
+    let Some(n) = branch_words(toks) else { return };
+    let ends_in_form = |t: &[String]| {
+        (1..=3.min(t.len().saturating_sub(1)))
+            .any(|len| canonical_of(&t[t.len() - len..].join(" ")).is_some())
+    };
+    let head = toks.len() - n;
+    if let Some(place) = (0..=2.min(head)).find(|&p| ends_in_form(&toks[..head - p])) {
+        toks.truncate(head - place);
+    }
+}
+
+/// Turkish firms write "Sanayi ve Ticaret" (industry and trade) as "San. ve Tic.": read so only
+/// together, since "san" alone is as often a Chinese syllable or a saint.
+fn turkish_abbreviations(toks: &mut [String]) {
+    for i in 0..toks.len() {
+        let at = |k: usize| toks.get(k).map(String::as_str);
+        let sanayi = at(i) == Some("san")
+            && (at(i + 1) == Some("tic")
+                || (at(i + 1) == Some("ve") && matches!(at(i + 2), Some("tic" | "ticaret"))));
+        let ticaret =
+            at(i) == Some("tic") && i > 0 && matches!(at(i - 1), Some("san" | "sanayi" | "ve"));
+        if sanayi {
+            toks[i] = "sanayi".into();
+        } else if ticaret {
+            toks[i] = "ticaret".into();
+        }
+    }
+}
+
 /// Splits a name into distinctive words and legal form. Legal forms are recognised at the end
 /// (repeatedly, the longest spelling first: "Apex Co., Ltd." → "co ltd") and at the start for
 /// the forms written first (PT, OOO, 株式会社 …); CJK forms are recognised in the original script.
@@ -1309,6 +1352,7 @@ pub fn split_name(raw: &str) -> NameParts {
         arabic = Some(r);
     }
     let mut toks = tokens(&fold(&super::cjk::segment(&text)));
+    strip_branch(&mut toks);
     let mut forms: Vec<&'static str> = cjk_form.into_iter().collect();
     // suffixes, longest spelling first (up to 6 words)
     'outer: loop {
@@ -1338,7 +1382,12 @@ pub fn split_name(raw: &str) -> NameParts {
     }
     // "Apex Co Ltd" gives ["ltd", "co"]; two forms combine to the most specific one
     let legal_form = combine_forms(&forms).map(LegalForm);
-    toks.extend(tokens(&fold(&qualifiers)));
+    let mut qualifiers = tokens(&fold(&qualifiers));
+    if let Some(n) = branch_words(&qualifiers) {
+        qualifiers.truncate(qualifiers.len() - n);
+    }
+    toks.extend(qualifiers);
+    turkish_abbreviations(&mut toks);
     let mut out: Vec<String> = Vec::with_capacity(toks.len());
     for t in &toks {
         if arabic.as_ref().is_some_and(|r| r.readings.contains(t)) {
@@ -1992,6 +2041,37 @@ mod tests {
                 assert_eq!(same(a, b), same(b, a), "{a} {b}");
             }
         }
+    }
+
+    #[test]
+    fn a_branch_is_its_company_and_turkish_abbreviations_read_in_full() {
+        let parts = |s: &str| {
+            let p = split_name(s);
+            (p.tokens, p.legal_form.map(|f| f.0))
+        };
+        let apex = (
+            vec!["apex".to_string(), "component".into()],
+            Some("pte ltd"),
+        );
+        assert_eq!(parts("Apex Components Pte Ltd"), apex);
+        assert_eq!(parts("Apex Components Pte Ltd - Singapore Branch"), apex);
+        assert_eq!(
+            parts("APEX COMPONENTS PTE LTD HONG KONG BRANCH OFFICE"),
+            apex
+        );
+        assert_eq!(parts("Apex Components Pte Ltd (Branch)"), apex);
+        // no form before it: "branch" is a word of the name
+        assert_eq!(parts("Olive Branch").0, ["olive", "branch"]);
+        assert_eq!(
+            parts("Özdemir Elektronik Sanayi ve Ticaret A.Ş."),
+            parts("OZDEMIR ELEKTRONIK SAN. VE TIC. A.S.")
+        );
+        assert_eq!(
+            parts("Yilmaz San. Tic. Ltd. Sti.").0,
+            ["yilmaz", "industry", "trading"]
+        );
+        // alone, "san" is a word of the name
+        assert_eq!(parts("San Miguel Corp").0, ["san", "miguel"]);
     }
 
     #[test]
