@@ -712,7 +712,7 @@ impl Models {
     /// thousands of namesakes into one entity. With the date of birth anchored too, EM learns
     /// what this data's namesakes share (a city, a birth year) and how its listed people are
     /// spelt. Measured (BENCHMARKS.md, 2026-11-29) against the prior held whole: Febrl pairwise
-    /// F1 0.9864 / 0.9831 → 0.9984 / 0.9995 (datasets 2 / 3), as good as m and u learnt from
+    /// F1 0.9864 / 0.9827 → 0.9984 / 0.9995 (datasets 2 / 3), as good as m and u learnt from
     /// their labels; 1.03M generated records 0.9423 → 0.9446, and up on the four other stores.
     /// Holding m at the prior and learning u and λ alone did as well on those, but on
     /// simulated data with many namesakes, and matches spelt otherwise than the prior expects,
