@@ -3,23 +3,12 @@
 
 use std::collections::HashSet;
 
-use crate::util::{Env, s};
+use crate::util::Env;
 
 #[test]
 fn generated_data_ingests_cleanly_and_truth_covers_every_record() {
     let env = Env::new();
-    let out = env.path("gen");
-    env.bare(&[
-        "generate",
-        "--out",
-        s(&out),
-        "--seed",
-        "3",
-        "--companies",
-        "600",
-        "--shipments",
-        "3000",
-    ]);
+    let out = env.generate("3", "600", "3000");
     let files: Vec<String> = [
         "parties.csv",
         "relationships.csv",

@@ -409,18 +409,7 @@ fn a_mention_without_a_country_is_placed_by_its_shipments() {
 #[test]
 fn labels_train_the_model_and_reconcile_with_their_file() {
     let env = Env::new();
-    let out = env.path("gen");
-    env.bare(&[
-        "generate",
-        "--out",
-        s(&out),
-        "--seed",
-        "5",
-        "--companies",
-        "300",
-        "--shipments",
-        "1500",
-    ]);
+    let out = env.generate("5", "300", "1500");
     let mut args = vec!["ingest".to_string()];
     for f in ["parties.csv", "screening.csv", "shipments.csv"] {
         args.push(out.join(f).to_string_lossy().into_owned());

@@ -64,6 +64,23 @@ impl Env {
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
+    /// Runs `trawl generate` into this test's dir `gen/` and returns that dir.
+    pub fn generate(&self, seed: &str, companies: &str, shipments: &str) -> PathBuf {
+        let out = self.path("gen");
+        self.bare(&[
+            "generate",
+            "--out",
+            s(&out),
+            "--seed",
+            seed,
+            "--companies",
+            companies,
+            "--shipments",
+            shipments,
+        ]);
+        out
+    }
+
     /// Runs trawl without `--db` (commands that use no store: generate), asserts success.
     pub fn bare(&self, args: &[&str]) -> String {
         let out = Command::new(env!("CARGO_BIN_EXE_trawl"))
