@@ -19,7 +19,8 @@ use std::path::Path;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::compare::Pattern;
+use super::compare::{Pattern, compare};
+use super::prepare::Corpus;
 use super::{OverridePair, find_record, read_overrides};
 use crate::error::{Error, Result};
 
@@ -95,8 +96,8 @@ pub(crate) struct Labelling {
     /// Per record, its truth cluster (an index), for a truth CSV.
     cluster: Vec<Option<u32>>,
     /// Decided pairs `(a, b, same)`, for decisions.
-    pub(crate) pairs: Vec<(u32, u32, bool)>,
-    pub(crate) stats: LabelStats,
+    pairs: Vec<(u32, u32, bool)>,
+    stats: LabelStats,
 }
 
 impl Labelling {
@@ -139,6 +140,34 @@ impl Labelling {
             }
         }
         Ok(out)
+    }
+
+    /// Per distinct pattern, the labelled matches and non-matches, and the stats: the candidate
+    /// pairs learnt from (`learn`) whose records the truth CSV both names, and the decided
+    /// pairs, compared here.
+    pub(crate) fn tally(
+        self,
+        corpus: &Corpus,
+        pairs: &[(u32, u32)],
+        patterns: &[Pattern],
+        learn: &[bool],
+    ) -> (Vec<(Pattern, u64, u64)>, LabelStats) {
+        let candidates = pairs
+            .iter()
+            .zip(patterns)
+            .zip(learn)
+            .filter(|&(_, &learnt)| learnt)
+            .filter_map(|((&(a, b), &p), _)| Some((p, self.of(a, b)?)));
+        let decided = self.pairs.iter().map(|&(a, b, same)| {
+            let (a, b) = (&corpus.records[a as usize], &corpus.records[b as usize]);
+            (compare(corpus, a, b), same)
+        });
+        let tally = tally(candidates.chain(decided));
+        let mut stats = self.stats;
+        (stats.matches, stats.non_matches) = tally
+            .iter()
+            .fold((0, 0), |(m, u), &(_, a, b)| (m + a, u + b));
+        (tally, stats)
     }
 
     /// The label of candidate pair `(a, b)` from a truth CSV: `Some(true)` for one cluster.

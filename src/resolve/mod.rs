@@ -525,22 +525,7 @@ fn resolve_unchecked(conn: &Connection, cfg: &ResolveConfig) -> Result<ResolveSu
     let labelled = match &cfg.labels {
         Some(l) => {
             let lab = labels::Labelling::new(&tx, l, &index_of, raws.len())?;
-            let candidates = pairs
-                .iter()
-                .zip(&patterns)
-                .zip(&learn)
-                .filter(|&(_, &learnt)| learnt)
-                .filter_map(|((&(a, b), &p), _)| Some((p, lab.of(a, b)?)));
-            let decided = lab.pairs.iter().map(|&(a, b, same)| {
-                let (a, b) = (&corpus.records[a as usize], &corpus.records[b as usize]);
-                (compare::compare(&corpus, a, b), same)
-            });
-            let tally = labels::tally(candidates.chain(decided));
-            let mut stats = lab.stats;
-            (stats.matches, stats.non_matches) = tally
-                .iter()
-                .fold((0, 0), |(m, u), &(_, a, b)| (m + a, u + b));
-            Some((tally, stats))
+            Some(lab.tally(&corpus, &pairs, &patterns, &learn))
         }
         None => None,
     };
