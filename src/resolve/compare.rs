@@ -923,34 +923,17 @@ impl Model {
         if total == 0 {
             return model;
         }
-        let a = PRIOR_STRENGTH;
         for it in 1..=MAX_EM_ITERATIONS {
-            // E-step: posterior match probability of each pattern
-            let mut mc: Vec<Vec<f64>> = prior.m.iter().map(|r| vec![0.0; r.len()]).collect();
-            let mut uc = mc.clone();
-            let mut matches = 0.0;
-            for &(p, n) in patterns {
+            // E-step: posterior match probability of each pattern; M-step with the prior as
+            // pseudo-counts, the anchored levels held (see ANCHORED_NAME_LEVELS). Every other
+            // m, every u and λ are learnt.
+            let expected = patterns.iter().map(|&(p, n)| {
                 let g = 1.0 / (1.0 + 2f64.powf(-model.weight(p)));
-                let n = n as f64;
-                matches += g * n;
-                for f in 0..NF {
-                    let l = level(p, f);
-                    if l != MISSING {
-                        mc[f][l as usize] += g * n;
-                        uc[f][l as usize] += (1.0 - g) * n;
-                    }
-                }
-            }
-            // M-step with the prior as pseudo-counts; the name's lowest levels stay anchored
-            // (see ANCHORED_NAME_LEVELS). Every other m, every u and λ are learnt.
+                (p, g * n as f64, (1.0 - g) * n as f64)
+            });
             let mut next = model.clone();
-            next.lambda = (matches + a * prior.lambda) / (total as f64 + a);
+            (next.lambda, next.m, next.u) = maximise(prior, expected, total as f64);
             for f in 0..NF {
-                let (sm, su): (f64, f64) = (mc[f].iter().sum(), uc[f].iter().sum());
-                for l in 0..mc[f].len() {
-                    next.m[f][l] = (mc[f][l] + a * prior.m[f][l]) / (sm + a);
-                    next.u[f][l] = (uc[f][l] + a * prior.u[f][l]) / (su + a);
-                }
                 if let Some(&(_, k)) = anchors.iter().find(|(af, _)| *af == f) {
                     // the anchor: the share of matches at the feature's lowest levels (a name
                     // different or weak) stays at the prior; EM spreads the rest over the others
@@ -1013,9 +996,13 @@ impl Models {
         let mut models = base;
         for person in [false, true] {
             let mine = |p: Pattern| is_person(p) == person;
-            let (m, u): (u64, u64) = labelled
+            let labelled: Vec<_> = labelled
                 .iter()
                 .filter(|(p, ..)| mine(*p))
+                .copied()
+                .collect();
+            let (m, u): (u64, u64) = labelled
+                .iter()
                 .fold((0, 0), |(m, u), &(_, a, b)| (m + a, u + b));
             if m < MIN_LABELLED || u < MIN_LABELLED {
                 continue;
@@ -1026,11 +1013,6 @@ impl Models {
                 (Model::prior(), &mut models.organisation)
             };
             let pairs = slot.pairs;
-            let labelled: Vec<_> = labelled
-                .iter()
-                .filter(|(p, ..)| mine(*p))
-                .copied()
-                .collect();
             let own: Vec<(Pattern, u64)> =
                 counts.iter().filter(|(p, _)| mine(*p)).copied().collect();
             let mut model = Model::from_labels(&labelled, &prior);
@@ -1047,32 +1029,12 @@ impl Model {
     /// as [`PRIOR_STRENGTH`] pseudo-pairs so that a level no labelled pair shows stays finite;
     /// λ is the labelled share of matches until [`Model::fit_lambda`] replaces it.
     pub fn from_labels(labelled: &[(Pattern, u64, u64)], prior: &Model) -> Model {
-        let a = PRIOR_STRENGTH;
-        let mut mc: Vec<Vec<f64>> = prior.m.iter().map(|r| vec![0.0; r.len()]).collect();
-        let mut uc = mc.clone();
-        let (mut matches, mut total) = (0.0, 0.0);
-        for &(p, nm, nu) in labelled {
-            matches += nm as f64;
-            total += (nm + nu) as f64;
-            for f in 0..NF {
-                let l = level(p, f);
-                if l != MISSING {
-                    mc[f][l as usize] += nm as f64;
-                    uc[f][l as usize] += nu as f64;
-                }
-            }
-        }
+        let total: u64 = labelled.iter().map(|&(_, m, u)| m + u).sum();
+        let counted = labelled.iter().map(|&(p, m, u)| (p, m as f64, u as f64));
         let mut model = prior.clone();
-        model.lambda = (matches + a * prior.lambda) / (total + a);
-        for f in 0..NF {
-            let (sm, su): (f64, f64) = (mc[f].iter().sum(), uc[f].iter().sum());
-            for l in 0..mc[f].len() {
-                model.m[f][l] = (mc[f][l] + a * prior.m[f][l]) / (sm + a);
-                model.u[f][l] = (uc[f][l] + a * prior.u[f][l]) / (su + a);
-            }
-        }
+        (model.lambda, model.m, model.u) = maximise(prior, counted, total as f64);
         model.iterations = 0;
-        model.pairs = total as u64;
+        model.pairs = total;
         model.source = "labelled".into();
         model
     }
@@ -1099,6 +1061,38 @@ impl Model {
             }
         }
     }
+}
+
+/// The M-step: λ, m and u from each pattern's (expected or labelled) matches and non-matches,
+/// `total` pairs in all, with `prior` as [`PRIOR_STRENGTH`] pseudo-pairs so that a level no
+/// pair shows stays finite.
+fn maximise(
+    prior: &Model,
+    pairs: impl Iterator<Item = (Pattern, f64, f64)>,
+    total: f64,
+) -> (f64, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let a = PRIOR_STRENGTH;
+    let mut m: Vec<Vec<f64>> = prior.m.iter().map(|r| vec![0.0; r.len()]).collect();
+    let mut u = m.clone();
+    let mut matches = 0.0;
+    for (p, wm, wu) in pairs {
+        matches += wm;
+        for f in 0..NF {
+            let l = level(p, f);
+            if l != MISSING {
+                m[f][l as usize] += wm;
+                u[f][l as usize] += wu;
+            }
+        }
+    }
+    for f in 0..NF {
+        let (sm, su): (f64, f64) = (m[f].iter().sum(), u[f].iter().sum());
+        for l in 0..m[f].len() {
+            m[f][l] = (m[f][l] + a * prior.m[f][l]) / (sm + a);
+            u[f][l] = (u[f][l] + a * prior.u[f][l]) / (su + a);
+        }
+    }
+    ((matches + a * prior.lambda) / (total + a), m, u)
 }
 
 fn max_delta(a: &Model, b: &Model) -> f64 {
