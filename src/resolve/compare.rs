@@ -10,11 +10,13 @@
 //! λ are estimated from the candidate pairs themselves — those the blocking keys find, not the
 //! recall pairs (see [`super::block`]) — with expectation–maximisation (no labels needed), starting from documented weakly-informative priors that also act as
 //! [`PRIOR_STRENGTH`] pseudo-pairs, so tiny data sets and empty levels give finite, sensible
-//! weights. One parameter block is held: the share of matches whose names are different or
-//! weak stays at its prior, as the anchor that tells EM which latent class is "the same party"
-//! (see [`ANCHORED_NAME_LEVELS`]); everything else is learnt. EM runs on the counts of distinct patterns (a few thousand), so it costs
-//! milliseconds whatever the number of pairs; counts are integers, so the result is the same for
-//! any thread count.
+//! weights. Organisations and people have a model each. A few parameters are held as anchors
+//! that tell EM which latent class is "the same party": the share of matches whose names are
+//! different or weak, and for people also whose dates of birth differ or agree only in the year
+//! (see [`ORGANISATION_ANCHORS`], [`PERSON_ANCHORS`]); everything else is learnt. With labels
+//! (`resolve --labels`), m and u are counted from them instead ([`Models::from_labels`]). EM
+//! runs on the counts of distinct patterns (a few thousand), so it costs milliseconds whatever
+//! the number of pairs; counts are integers, so the result is the same for any thread count.
 //!
 //! Every threshold below has its reason beside it.
 

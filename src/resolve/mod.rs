@@ -12,7 +12,7 @@
 //! The stages, one file each:
 //! [`normalize`] → [`prepare`] (interning, inverse-frequency word weights, kind of shipment
 //! mentions) → [`block`] (candidate pairs) → [`compare`] (feature levels, Fellegi–Sunter with
-//! EM-estimated m/u) → [`cluster`] (union-find, anti-chaining guard, overrides, stable ids).
+//! m/u estimated by EM, or counted from [`labels`]) → [`cluster`] (union-find, anti-chaining guard, overrides, stable ids).
 //! [`evaluate`] scores a run against ground truth.
 //!
 //! Deterministic: comparisons run in parallel with rayon but results are collected in pair
