@@ -307,7 +307,8 @@ fn overlap(v: &Vocab, x: &[u32], y: &[u32], info: bool) -> (f32, f32) {
 }
 
 /// Credits a word of `x` that is two consecutive words of `y` written together ("dafu" / "da
-/// fu", "neous" / "neo us"): transliterated trade names are split into syllables by some
+/// fu", "neous" / "neo us", and "skytech" / "sky tech", whose halves the vocabulary knows:
+/// [`Vocab::joined_halves`]): transliterated trade names are split into syllables by some
 /// sources and joined by others. Joined letter for letter, the word and both halves count as
 /// agreeing; within one slip ("guangtian" / "gunag tian": same length ± 1, same first and last
 /// letter, Jaro–Winkler ≥ [`FUZZY_WORD`], words of at least six letters) they count that
@@ -321,11 +322,17 @@ fn credit_joined(v: &Vocab, x: &[u32], y: &[u32], bx: &mut [f32], by: &mut [f32]
     let mut joined = String::new();
     for (i, &t) in x.iter().enumerate() {
         let sw = v.shape[t as usize];
+        let halves = v.joined_halves.get(t as usize).copied();
         for j in 0..y.len() - 1 {
+            // "skytech" / "sky technology": halves found in preparing the vocabulary
+            let abbreviated = halves == Some((y[j], y[j + 1]));
             // both tests below need these (name words are never empty): settled from the
             // shapes, most pairs never read the letters
             let (sa, sb) = (v.shape[y[j] as usize], v.shape[y[j + 1] as usize]);
-            if (sa.len + sb.len).abs_diff(sw.len) > 1 || sa.first != sw.first || sb.last != sw.last
+            if !abbreviated
+                && ((sa.len + sb.len).abs_diff(sw.len) > 1
+                    || sa.first != sw.first
+                    || sb.last != sw.last)
             {
                 continue;
             }
@@ -334,7 +341,9 @@ fn credit_joined(v: &Vocab, x: &[u32], y: &[u32], bx: &mut [f32], by: &mut [f32]
                 v.strings[y[j] as usize].as_str(),
                 v.strings[y[j + 1] as usize].as_str(),
             );
-            let s = if a.len() + b.len() == w.len() && w.starts_with(a) && w.ends_with(b) {
+            let s = if abbreviated
+                || (a.len() + b.len() == w.len() && w.starts_with(a) && w.ends_with(b))
+            {
                 1.0
             } else if w.len() >= 6
                 && (a.len() + b.len()).abs_diff(w.len()) <= 1
@@ -1357,9 +1366,13 @@ mod tests {
             "Beijing Huasheng Electronics Networks",
             "Chengdu Guangtian Networks Co Ltd",
             "Chengdu Gunag Tian Networks Company Limited",
+            "Skytech Components Limited",
+            "Sky Tech Components Ltd",
+            "Infotech Solutions Pte Ltd",
+            "Info Tech Solutions Pte. Ltd.",
         ]);
         let r = &c.records;
-        for (a, b) in [(0, 1), (2, 3), (4, 5)] {
+        for (a, b) in [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)] {
             let s = name_similarity(&c, &r[a], &r[b]).similarity;
             assert!(s >= NAME_LEVELS[1], "{a} {b}: {s}");
             assert_eq!(s, name_similarity(&c, &r[b], &r[a]).similarity);

@@ -1098,6 +1098,12 @@ pub fn canonical_word(w: &str) -> String {
         .map_or(s, |v| (*v).to_string())
 }
 
+/// The full word a business word abbreviates or translates ("tech" → "technology"), if `w` is
+/// one (see [`canonical_word`], which also folds plurals).
+pub fn business_word(w: &str) -> Option<&'static str> {
+    business_words().get(w).copied()
+}
+
 fn business_words() -> &'static std::collections::HashMap<&'static str, &'static str> {
     static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
         std::sync::OnceLock::new();

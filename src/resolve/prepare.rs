@@ -161,6 +161,11 @@ pub struct Vocab {
     /// → "noor"), that word; `u32::MAX` for the others; empty when there is none (see
     /// [`glued_articles`]). Names only.
     pub article_stem: Vec<u32>,
+    /// For a word that is two words written together, one or both an abbreviated business
+    /// word ("skytech": "sky" + "tech", "infotech": "info" + "tech"), those two words as the
+    /// vocabulary holds them, expanded ("sky", "technology"); `(u32::MAX, u32::MAX)` for the
+    /// others; empty when there is none (see [`abbreviated_halves`]). Names only.
+    pub joined_halves: Vec<(u32, u32)>,
     /// Each word's [`Shape`]: what comparison can tell of it without reading its letters.
     pub shape: Vec<Shape>,
     /// Information of the word in bits, `log2((S + 1) / (spelling_df + 1))` over the `S`
@@ -853,6 +858,7 @@ pub fn prepare(raws: &[RawRecord]) -> Corpus {
         corpus.arabic_countries = countries;
     }
     corpus.names.article_stem = glued_articles(&corpus.names, &records);
+    corpus.names.joined_halves = abbreviated_halves(&corpus.names);
     corpus.records = records;
     corpus
 }
@@ -902,6 +908,38 @@ fn glued_articles(v: &Vocab, records: &[Prepared]) -> Vec<u32> {
         }
     }
     stem
+}
+
+/// The halves of the name words written together from an abbreviated business word (see
+/// [`Vocab::joined_halves`]). Split, "Sky Tech" is interned expanded ("sky technology");
+/// joined, "Skytech" as written, so comparing letter for letter cannot see that they are one
+/// name. Each half has at least three letters and both must be words of the vocabulary.
+fn abbreviated_halves(v: &Vocab) -> Vec<(u32, u32)> {
+    let found: Vec<(u32, (u32, u32))> = (0..v.strings.len())
+        .into_par_iter()
+        .filter_map(|t| {
+            let w = v.strings[t].as_str();
+            if w.len() < 6 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
+                return None;
+            }
+            (3..=w.len() - 3).find_map(|k| {
+                let (l, r) = w.split_at(k);
+                let (bl, br) = (normalize::business_word(l), normalize::business_word(r));
+                if bl.is_none() && br.is_none() {
+                    return None;
+                }
+                Some((t as u32, (v.get(bl.unwrap_or(l))?, v.get(br.unwrap_or(r))?)))
+            })
+        })
+        .collect();
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let mut halves = vec![(u32::MAX, u32::MAX); v.strings.len()];
+    for (t, h) in found {
+        halves[t as usize] = h;
+    }
+    halves
 }
 
 /// Takes back the acronym mark of every acronym whose letters begin more than one name in the
