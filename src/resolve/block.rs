@@ -281,6 +281,24 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
         if prefix.len() >= 3 {
             out.push(key(3, class, h64(&prefix), 0));
         }
+        // "infotech" also under the prefix of "information technology", as the name is
+        // interned when written apart (see `prepare::abbreviated_halves`)
+        if let Some(&(h1, h2)) = name
+            .tokens
+            .first()
+            .and_then(|&t| c.names.joined_halves.get(t as usize))
+            .filter(|h| h.0 != u32::MAX)
+        {
+            let word = |t: u32| c.names.strings[t as usize].as_str();
+            let apart: String = [word(h1), word(h2)]
+                .into_iter()
+                .chain(name.tokens[1..].iter().map(|&t| word(t)))
+                .collect::<String>()
+                .chars()
+                .take(PREFIX_LEN)
+                .collect();
+            out.push(key(3, class, h64(&apart), 0));
+        }
         if i == 0 {
             if let Some(&t) = c.names.rarest(&name.tokens, 1).first() {
                 for v in typo_variants(&c.names.strings[t as usize]) {
@@ -857,6 +875,15 @@ mod tests {
             raw(5, "company", "Hua Wei Ji Shu"),
             raw(6, "company", "华为技术有限公司"),
             raw(7, "company", "Zenith Marine"),
+            raw(8, "company", "Infotech Ltd"),
+            raw(9, "company", "Info Tech Ltd"),
+            // names that sort between the two, so that no window pairs them
+            raw(10, "company", "Infosys Ltd"),
+            raw(11, "company", "Infoserve Ltd"),
+            raw(12, "company", "Infopulse Ltd"),
+            raw(13, "company", "Infoscan Ltd"),
+            raw(14, "company", "Infosat Ltd"),
+            raw(15, "company", "Inforum Ltd"),
         ];
         let c = prepare(&raws);
         let cfg = BlockConfig {
@@ -864,6 +891,7 @@ mod tests {
             skip_block: 10_000,
         };
         let (Candidates { pairs, .. }, stats) = candidates(&c, &cfg);
+        assert!(pairs.contains(&(7, 8)), "compact key of the halves");
         assert!(pairs.contains(&(0, 1)));
         assert!(pairs.contains(&(0, 2)), "typo key");
         assert!(pairs.contains(&(4, 5)), "compact key across scripts");
