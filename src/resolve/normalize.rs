@@ -1104,10 +1104,48 @@ pub fn business_word(w: &str) -> Option<&'static str> {
     business_words().get(w).copied()
 }
 
-fn business_words() -> &'static std::collections::HashMap<&'static str, &'static str> {
-    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+fn business_words() -> &'static std::collections::HashMap<Box<str>, &'static str> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<Box<str>, &'static str>> =
         std::sync::OnceLock::new();
-    MAP.get_or_init(|| BUSINESS_WORDS.iter().copied().collect())
+    MAP.get_or_init(|| {
+        let mut map: std::collections::HashMap<Box<str>, &'static str> = BUSINESS_WORDS
+            .iter()
+            .map(|&(k, v)| (Box::from(k), v))
+            .collect();
+        for &(k, v) in BUSINESS_WORDS {
+            for variant in iotated_spellings(k) {
+                map.entry(variant.into_boxed_str()).or_insert(v);
+            }
+        }
+        map
+    })
+}
+
+/// The other spellings of a romanized Russian word whose "y" before a vowel stands for the
+/// iotation of я, ю, е, ё: "j" (the German and ISO habit: "Soljushns") and "i" ("Soliushns").
+/// The list spells these words one way ("solyushn"), firms and registers write all three. Any
+/// subset of such letters may be respelt, since "y" is also ы ("kompyuternye": ю, then ые), at
+/// most three per word. The first letter is left alone ("yunost" is no "junost" in English
+/// text).
+fn iotated_spellings(k: &str) -> Vec<String> {
+    let b = k.as_bytes();
+    let iotated: Vec<usize> = (1..b.len().saturating_sub(1))
+        .filter(|&i| b[i] == b'y' && matches!(b[i + 1], b'a' | b'e' | b'o' | b'u'))
+        .take(3)
+        .collect();
+    let mut out = Vec::new();
+    for subset in 1..1u32 << iotated.len() {
+        for c in [b'j', b'i'] {
+            let mut v = b.to_vec();
+            for (n, &i) in iotated.iter().enumerate() {
+                if subset >> n & 1 == 1 {
+                    v[i] = c;
+                }
+            }
+            out.extend(String::from_utf8(v));
+        }
+    }
+    out
 }
 
 /// Phrases after which a name field gives another name of the same party: a trade name, a
@@ -2046,6 +2084,22 @@ mod tests {
             ] {
                 assert_eq!(same(a, b), same(b, a), "{a} {b}");
             }
+        }
+    }
+
+    #[test]
+    fn russian_words_match_however_their_iotation_is_spelt() {
+        let tokens = |s: &str| split_name(s).tokens;
+        let solutions = ["alfa", "solution"];
+        assert_eq!(tokens("ООО «Альфа Солюшнс»"), solutions);
+        assert_eq!(tokens("OOO Alfa Solyushns"), solutions);
+        assert_eq!(tokens("OOO Alfa Soljushns"), solutions);
+        assert_eq!(tokens("Alfa Soliushns LLC"), solutions);
+        // "y" is also ы: only some of a word's letters are respelt
+        assert_eq!(tokens("Kompjuternye Sistemy")[0], "computer");
+        // a variant never displaces a listed spelling
+        for &(k, v) in BUSINESS_WORDS {
+            assert_eq!(business_word(k), Some(v), "{k}");
         }
     }
 
