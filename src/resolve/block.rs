@@ -272,12 +272,11 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
             let (a, b) = (rare[0].min(rare[1]), rare[0].max(rare[1]));
             out.push(key(2, class, u64::from(a), u64::from(b)));
         }
-        let compact: String = name
-            .tokens
-            .iter()
-            .map(|&t| c.names.strings[t as usize].as_str())
-            .collect();
-        let prefix: String = compact.chars().take(PREFIX_LEN).collect();
+        let word = |t: u32| c.names.strings[t as usize].as_str();
+        let compact_prefix = |words: &mut dyn Iterator<Item = &str>| -> String {
+            words.flat_map(str::chars).take(PREFIX_LEN).collect()
+        };
+        let prefix = compact_prefix(&mut name.tokens.iter().map(|&t| word(t)));
         if prefix.len() >= 3 {
             out.push(key(3, class, h64(&prefix), 0));
         }
@@ -289,14 +288,11 @@ pub fn keys(c: &Corpus, r: &Prepared, out: &mut Vec<u64>) {
             .and_then(|&t| c.names.joined_halves.get(t as usize))
             .filter(|h| h.0 != u32::MAX)
         {
-            let word = |t: u32| c.names.strings[t as usize].as_str();
-            let apart: String = [word(h1), word(h2)]
-                .into_iter()
-                .chain(name.tokens[1..].iter().map(|&t| word(t)))
-                .collect::<String>()
-                .chars()
-                .take(PREFIX_LEN)
-                .collect();
+            let apart = compact_prefix(
+                &mut [word(h1), word(h2)]
+                    .into_iter()
+                    .chain(name.tokens[1..].iter().map(|&t| word(t))),
+            );
             out.push(key(3, class, h64(&apart), 0));
         }
         if i == 0 {
